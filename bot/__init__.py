@@ -1,0 +1,26 @@
+"""San Joaquin County helpline bot: Twilio SMS and voice webhooks that give the right hotline numbers."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import cli, health, sms
+from .config import ROOT, configure
+from .store import Store
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, database and table snapshot, blueprints, commands."""
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure(app, test_config)
+    if app.config["PROXY_FIX"]:
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
+    Store().init_app(app)
+    app.register_blueprint(sms.bp)
+    app.register_blueprint(health.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,60 @@
+"""Settings from the environment (and .env), read when the app is created, never at import."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config from the environment, then from ``test_config``; make missing keys."""
+    if test_config is None:
+        load_dotenv(ROOT / ".env")  # the shell's own variables win over .env
+    env = os.environ.get
+    app.config.from_mapping(
+        TWILIO_AUTH_TOKEN=env("TWILIO_AUTH_TOKEN", ""),
+        DATABASE_URL=env("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'helpline.db'}",
+        SECRET_KEY=env("SECRET_KEY", ""),
+        SENDER_HASH_KEY=env("SENDER_HASH_KEY", ""),
+        PUBLIC_BASE_URL=env("PUBLIC_BASE_URL", ""),
+        PROXY_FIX=_int("PROXY_FIX", env("PROXY_FIX", "0")),
+        DATA_DIR=env("DATA_DIR") or str(ROOT / "data"),
+        TABLE_REFRESH_SECONDS=_int("TABLE_REFRESH_SECONDS", env("TABLE_REFRESH_SECONDS", "2")),
+        LOAD_DATA_IF_EMPTY=True,
+        MAX_CONTENT_LENGTH=64 * 1024,  # Twilio's webhooks are a few KB; more is refused with 413
+    )
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    for name in ("SECRET_KEY", "SENDER_HASH_KEY"):
+        if not app.config[name]:
+            app.config[name] = _instance_key(app, name)
+
+
+def _int(name: str, value: str) -> int:
+    """A whole-number setting, or a clear error naming it."""
+    try:
+        return int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _instance_key(app: Flask, name: str) -> str:
+    """A key generated once and kept in the instance folder (fine for one machine only)."""
+    path = Path(app.instance_path) / name.lower()
+    try:
+        with open(path, "x", encoding="ascii") as f:  # only the first process creates it
+            f.write(secrets.token_hex(32))
+        os.chmod(path, 0o600)
+        log.warning("%s is not set: generated one in %s. Several machines must all set the same %s.",
+                    name, path, name)
+    except FileExistsError:
+        pass
+    return path.read_text(encoding="ascii").strip()

@@ -1,0 +1,64 @@
+"""Phone numbers: check, store (E.164) and show them as people write them, with phonenumbers."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, shortnumberinfo
+
+REGION = "US"
+
+
+def emergency_or_e164(text: str) -> str:
+    """A valid number as E.164 ("+12099481911"), or an emergency number ("911"); else ValueError."""
+    text = text.strip()
+    if shortnumberinfo.is_emergency_number(text, REGION):
+        return text
+    try:
+        number = phonenumbers.parse(text, REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"{text!r} is not a phone number ({exc})") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{text!r} is not a valid phone number")
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def short_code(text: str) -> str:
+    """A number that takes texts: a valid short code ("233733") or a full number (E.164)."""
+    text = text.strip()
+    try:
+        number = phonenumbers.parse(text, REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"{text!r} is not a number ({exc})") from None
+    if shortnumberinfo.is_valid_short_number_for_region(number, REGION):
+        return str(number.national_number)
+    if phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    raise ValueError(f"{text!r} is neither a valid short code nor a valid phone number")
+
+
+def display(number: str) -> str:
+    """As people write it: "+12099481911" -> "(209) 948-1911"; "911" stays "911"."""
+    if not number.startswith("+"):
+        return number
+    parsed = phonenumbers.parse(number, REGION)
+    same_country = phonenumbers.region_code_for_number(parsed) == REGION
+    return phonenumbers.format_number(
+        parsed, PhoneNumberFormat.NATIONAL if same_country else PhoneNumberFormat.INTERNATIONAL
+    )
+
+
+def digits_spoken(number: str) -> str:
+    """Digits in spoken groups: "+12099481911" -> "2 0 9, 9 4 8, 1 9 1 1"."""
+    groups = "".join(c if c.isdigit() else " " for c in display(number)).split()
+    return ", ".join(" ".join(group) for group in groups)
+
+
+def sender_hash(number: str, key: bytes) -> str:
+    """A keyed hash that stands for a sender, so their number is never stored."""
+    try:
+        canonical = phonenumbers.format_number(phonenumbers.parse(number, REGION), PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        canonical = number.strip()
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,142 @@
+"""The database: engine and sessions, start-up, and the in-memory snapshot of the resource table.
+
+Webhooks never query the resource table: they read ``Store.snapshot()``, built at start-up and
+rebuilt when another process changes the table (checked at most every few seconds). With the
+database down, the snapshot comes from data/ and the bot keeps answering.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+from flask import Flask, current_app
+from sqlalchemy import create_engine, event
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..datafiles import read_table
+from ..matching import Matcher
+from ..table import Table
+from ..validation import DataError, build_table
+from .models import Base
+from .tables import load_docs, save_table, table_version
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    table: Table
+    matcher: Matcher
+    version: int | None  # None: read from data/, not from the database
+
+
+class Store:
+    """The database extension: ``Store().init_app(app)``; ``get_store()`` finds it again."""
+
+    def init_app(self, app: Flask) -> None:
+        """Connect to DATABASE_URL, make sure the table is there, and build the snapshot."""
+        url = app.config["DATABASE_URL"]
+        self.engine = create_engine(url, pool_pre_ping=True, **_engine_options(url))
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.data_dir = app.config["DATA_DIR"]
+        self.refresh_seconds = app.config["TABLE_REFRESH_SECONDS"]
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        app.extensions["store"] = self
+        self.start(seed=app.config["LOAD_DATA_IF_EMPTY"])
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def start(self, seed: bool) -> None:
+        """Create the schema, load data/ into an empty table, build the snapshot; survive a dead database."""
+        try:
+            Base.metadata.create_all(self.engine)
+            if seed:
+                self._seed()
+            self.refresh(force=True)
+        except SQLAlchemyError as exc:
+            log.error("database unavailable at start-up (%s); answering from data/", type(exc).__name__)
+        if self._snapshot is None:
+            try:
+                table = read_table(self.data_dir)
+                self._snapshot = Snapshot(table, Matcher(table), None)
+            except DataError as exc:
+                log.error("no resource table: data/ has problems:\n%s", exc)
+
+    def _seed(self) -> None:
+        """Load data/ when the database has never had a table."""
+        try:
+            with self.session() as session:
+                if table_version(session) is None:
+                    save_table(session, read_table(self.data_dir))
+                    log.info("loaded the resource table from %s", self.data_dir)
+        except IntegrityError:
+            log.info("another process loaded the resource table first")
+
+    def replace_table(self, table: Table) -> int:
+        """Write ``table`` in one transaction and use it at once; returns the new version."""
+        with self.session() as session:
+            version = save_table(session, table)
+        self._snapshot = Snapshot(table, Matcher(table), version)
+        return version
+
+    def snapshot(self) -> Snapshot | None:
+        """The current table, refreshed if the database has a newer version (checked every few seconds)."""
+        if time.monotonic() - self._checked >= self.refresh_seconds:
+            try:
+                self.refresh()
+            except SQLAlchemyError as exc:
+                log.warning("could not check the resource table (%s); using the one in memory",
+                            type(exc).__name__)
+        return self._snapshot
+
+    def refresh(self, force: bool = False) -> None:
+        """Rebuild the snapshot if the table's version changed (one process at a time)."""
+        if not self._lock.acquire(blocking=force):
+            return
+        try:
+            self._checked = time.monotonic()
+            with self.session() as session:
+                version = table_version(session)
+                current = self._snapshot.version if self._snapshot else None
+                if version is not None and version != current:
+                    table = build_table(load_docs(session))
+                    self._snapshot = Snapshot(table, Matcher(table), version)
+        except DataError as exc:
+            log.error("the resource table in the database has problems; keeping the previous one:\n%s", exc)
+        finally:
+            self._lock.release()
+
+
+def get_store() -> Store:
+    """The current app's Store."""
+    return current_app.extensions["store"]
+
+
+def _engine_options(url: str) -> dict:
+    """Engine options per database: a short connect timeout so a dead server fails fast."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 5}}
+    if url.startswith("postgresql"):
+        return {"connect_args": {"connect_timeout": 3}, "pool_size": 5}
+    return {}
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL mode lets readers and a writer work at once; foreign keys on."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,118 @@
+"""SQLAlchemy 2.0 models: the resource table, and what the bot remembers about senders."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Language(Base):
+    __tablename__ = "language"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(40))
+    switch: Mapped[list] = mapped_column(JSON)  # words that switch a sender to it
+    hints: Mapped[list] = mapped_column(JSON)  # common words that show a text is in it
+    max_segments: Mapped[int]
+    voice: Mapped[str] = mapped_column(String(60))
+    speech: Mapped[str] = mapped_column(String(20))
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[dict] = mapped_column(JSON)  # language -> text
+    about: Mapped[dict] = mapped_column(JSON)
+    resources: Mapped[list[Resource]] = relationship(back_populates="organization")
+
+
+class Resource(Base):
+    __tablename__ = "resource"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    position: Mapped[int]
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    organization: Mapped[Organization] = relationship(back_populates="resources")
+    name: Mapped[dict] = mapped_column(JSON)
+    description: Mapped[dict] = mapped_column(JSON)
+    phone: Mapped[str] = mapped_column(String(20))  # E.164, or an emergency number
+    text_number: Mapped[str | None] = mapped_column(String(20))
+    hours: Mapped[str] = mapped_column(String(200))  # "24/7", "unknown" or "mon-fri 09:00-17:00; ..."
+    languages: Mapped[list] = mapped_column(JSON)
+    last_verified: Mapped[date | None] = mapped_column(Date)
+    verified_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Topic(Base):
+    __tablename__ = "topic"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    urgency: Mapped[int]
+    name: Mapped[dict] = mapped_column(JSON)  # the word to text, per language
+    intro: Mapped[dict] = mapped_column(JSON)
+    resources: Mapped[list] = mapped_column(JSON)  # resource keys, in order
+    organizations: Mapped[list] = mapped_column(JSON)  # organization keys, in order
+    keywords: Mapped[list[Keyword]] = relationship(back_populates="topic", cascade="all, delete-orphan")
+
+
+class Keyword(Base):
+    __tablename__ = "keyword"
+    __table_args__ = (UniqueConstraint("topic_id", "language", "phrase"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))
+    topic: Mapped[Topic] = relationship(back_populates="keywords")
+    language: Mapped[str] = mapped_column(String(8))
+    phrase: Mapped[str] = mapped_column(String(120))  # as staff wrote it
+
+
+class Wording(Base):
+    """A piece of SMS wording (channel "sms") or a voice prompt (channel "voice")."""
+
+    __tablename__ = "wording"
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    texts: Mapped[dict] = mapped_column(JSON)  # language -> text (or list, for day names)
+
+
+class MenuOption(Base):
+    __tablename__ = "menu_option"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(String(1))
+    action: Mapped[str] = mapped_column(String(20))
+    resource_key: Mapped[str | None] = mapped_column(String(60))
+    language: Mapped[str | None] = mapped_column(String(8))
+    menus: Mapped[list] = mapped_column(JSON)  # languages whose menu offers it
+    prompt: Mapped[dict] = mapped_column(JSON)
+
+
+class TableState(Base):
+    """One row: the table's version (bumped on every change) and table-wide settings."""
+
+    __tablename__ = "table_state"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    unmatched: Mapped[list] = mapped_column(JSON, default=list)
+    start_topic: Mapped[str] = mapped_column(String(40), default="")
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Sender(Base):
+    """What the bot remembers of a sender, keyed by an HMAC of their number, never the number."""
+
+    __tablename__ = "sender"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,185 @@
+"""The resource table as frozen dataclasses: the snapshot every reply is built from.
+
+This module imports nothing of ours. A ``Table`` is built once (from data/ or from the
+database) and then only read, so webhooks never query the resource table.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+TIMEZONE = ZoneInfo("America/Los_Angeles")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SPAN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+Texts = Mapping[str, str]  # language code -> text
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Opening hours: always open, unknown, or weekly spans in America/Los_Angeles."""
+
+    kind: str  # "always" | "unknown" | "schedule"
+    spans: tuple[tuple[int, int, int], ...] = ()  # (weekday 0=Mon, start minute, end minute)
+
+    @classmethod
+    def parse(cls, value: object) -> "Hours":
+        """Read "24/7", "unknown"/empty, or {"mon-fri": "09:00-17:00", ...}; raise ValueError."""
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "unknown")):
+            return cls("unknown")
+        if isinstance(value, str) and value.strip().lower() in ("24/7", "always"):
+            return cls("always")
+        if isinstance(value, str):  # canonical text form "mon-fri 09:00-17:00; sat 10:00-14:00"
+            try:
+                value = dict(part.strip().split(" ", 1) for part in value.split(";") if part.strip())
+            except ValueError:
+                raise ValueError(f"hours {value!r}: use 24/7, unknown or a weekly schedule") from None
+        if not isinstance(value, Mapping) or not value:
+            raise ValueError(f"hours {value!r}: use 24/7, unknown or a weekly schedule")
+        spans = []
+        for days, span in value.items():
+            for day in _days(str(days)):
+                spans.append((day, *_minutes(str(span))))
+        return cls("schedule", tuple(sorted(spans)))
+
+    def text(self) -> str:
+        """The canonical text form, as stored in the database."""
+        if self.kind == "always":
+            return "24/7"
+        if self.kind == "unknown":
+            return "unknown"
+        return "; ".join(f"{DAYS[d]} {_hhmm(a)}-{_hhmm(b)}" for d, a, b in self.spans)
+
+    def is_open(self, when: datetime) -> bool:
+        """Open at ``when``? Unknown hours count as open, so nobody is kept from a line."""
+        if self.kind != "schedule":
+            return True
+        local = when.astimezone(TIMEZONE)
+        minute = local.hour * 60 + local.minute
+        return any(d == local.weekday() and a <= minute < b for d, a, b in self.spans)
+
+    def next_opening(self, when: datetime) -> datetime | None:
+        """The next local time the line opens after ``when`` (None if always/unknown)."""
+        if self.kind != "schedule":
+            return None
+        local = when.astimezone(TIMEZONE)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        for offset in range(8):
+            day = midnight + timedelta(days=offset)
+            for d, a, _ in self.spans:
+                start = day + timedelta(minutes=a)
+                if d == day.weekday() and start > local:
+                    return start
+        return None
+
+
+def _days(text: str) -> list[int]:
+    """"mon-fri" -> [0..4]; "sat" -> [5]; "daily" -> all."""
+    text = text.strip().lower()
+    if text in ("daily", "every day"):
+        return list(range(7))
+    first, _, last = text.partition("-")
+    if first not in DAYS or (last and last not in DAYS):
+        raise ValueError(f"unknown day {text!r}: use mon..sun, a range like mon-fri, or daily")
+    a, b = DAYS.index(first), DAYS.index(last or first)
+    return list(range(a, b + 1)) if a <= b else list(range(a, 7)) + list(range(0, b + 1))
+
+
+def _minutes(span: str) -> tuple[int, int]:
+    """"09:00-17:00" -> (540, 1020)."""
+    m = _SPAN.match(span.strip())
+    if not m:
+        raise ValueError(f"hours {span!r}: write them as HH:MM-HH:MM")
+    h1, m1, h2, m2 = map(int, m.groups())
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if not (0 <= start < end <= 24 * 60 and m1 < 60 and m2 < 60):
+        raise ValueError(f"hours {span!r}: the end must come after the start, within one day")
+    return start, end
+
+
+def _hhmm(minute: int) -> str:
+    """540 -> "09:00"."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Organization:
+    key: str
+    name: Texts
+    about: Texts
+
+
+@dataclass(frozen=True)
+class Resource:
+    key: str
+    organization: str
+    name: Texts
+    description: Texts
+    phone: str  # E.164, or an emergency number such as "911"
+    hours: Hours
+    text: str | None = None  # number or short code that takes texts
+    languages: tuple[str, ...] = ()
+    last_verified: date | None = None
+    verified_by: str | None = None
+
+    @property
+    def always_open(self) -> bool:
+        """True for a 24/7 line."""
+        return self.hours.kind == "always"
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    urgency: int
+    name: Texts  # the word to text for this topic, per language
+    intro: Texts
+    resources: tuple[str, ...]
+    organizations: tuple[str, ...] = ()
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> phrases
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    switch: tuple[str, ...]
+    hints: tuple[str, ...]
+    max_segments: int
+    voice: str
+    speech: str
+
+
+@dataclass(frozen=True)
+class MenuOption:
+    key: str  # a phone key: 0-9, * or #
+    action: str  # "dial" | "numbers" | "repeat" | "language"
+    prompt: Texts
+    resource: str | None = None
+    language: str | None = None  # target language of a "language" option
+    menus: tuple[str, ...] = ()  # languages whose menu offers it
+
+
+@dataclass(frozen=True)
+class Table:
+    languages: Mapping[str, Language]  # in order; the first is the default
+    organizations: Mapping[str, Organization]
+    resources: Mapping[str, Resource]
+    topics: tuple[Topic, ...]  # most urgent first
+    messages: Mapping[str, Mapping[str, object]]  # language -> SMS wording
+    unmatched: tuple[str, ...]  # resources shown with the keyword menu
+    start_topic: str  # the topic sent to a sender who opts back in (START)
+    menu: tuple[MenuOption, ...] = ()
+    prompts: Mapping[str, Texts] = field(default_factory=dict)  # voice prompt key -> texts
+
+    @property
+    def default_language(self) -> str:
+        """The first language listed."""
+        return next(iter(self.languages))
+
+    def topic(self, key: str) -> Topic:
+        """The topic with this key."""
+        return next(t for t in self.topics if t.key == key)
