@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from .datafiles import read_table
@@ -12,6 +13,7 @@ from .validation import DataError
 
 @click.command("load-data")
 @click.argument("path", required=False, type=click.Path(file_okay=False))
+@with_appcontext
 def load_data(path: str | None) -> None:
     """Check PATH (default: data/) and replace the resource table with it, all or nothing."""
     path = path or current_app.config["DATA_DIR"]

@@ -84,6 +84,8 @@ class Store:
                     log.info("loaded the resource table from %s", self.data_dir)
         except IntegrityError:
             log.info("another process loaded the resource table first")
+        except DataError as exc:
+            log.error("the database is empty and data/ has problems, so nothing was loaded:\n%s", exc)
 
     def replace_table(self, table: Table) -> int:
         """Write ``table`` in one transaction and use it at once; returns the new version."""

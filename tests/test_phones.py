@@ -1,0 +1,31 @@
+"""Phone numbers: checked, stored as E.164, shown and spoken as people write them."""
+import pytest
+
+from bot import phones
+
+
+@pytest.mark.parametrize("text, e164", [
+    ("(209) 948-1911", "+12099481911"), ("209-259-5552", "+12092595552"), ("+1 888 373 7888", "+18883737888"),
+    ("911", "911"),
+])
+def test_valid(text, e164):
+    assert phones.emergency_or_e164(text) == e164
+
+
+@pytest.mark.parametrize("text", ["(209) 948-191", "555-0100", "hello", "", "(000) 948-1911", "112233"])
+def test_invalid(text):
+    with pytest.raises(ValueError):
+        phones.emergency_or_e164(text)
+
+
+def test_short_code():
+    assert phones.short_code("233733") == "233733"
+    with pytest.raises(ValueError):
+        phones.short_code("12")
+
+
+def test_display_and_spoken():
+    assert phones.display("+12099481911") == "(209) 948-1911"
+    assert phones.display("911") == "911"
+    assert phones.display("+442079460000").startswith("+44 ")
+    assert phones.digits_spoken("+12099481911") == "2 0 9, 9 4 8, 1 9 1 1"
