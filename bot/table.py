@@ -161,6 +161,7 @@ class MenuOption:
     resource: str | None = None
     language: str | None = None  # target language of a "language" option
     menus: tuple[str, ...] = ()  # languages whose menu offers it
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> spoken phrases
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class Table:
     start_topic: str  # the topic sent to a sender who opts back in (START)
     menu: tuple[MenuOption, ...] = ()
     prompts: Mapping[str, Texts] = field(default_factory=dict)  # voice prompt key -> texts
+    fallback: str = ""  # the 24/7 resource a call falls back to (the National Hotline)
 
     @property
     def default_language(self) -> str:

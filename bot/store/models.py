@@ -95,6 +95,7 @@ class MenuOption(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     menus: Mapped[list] = mapped_column(JSON)  # languages whose menu offers it
     prompt: Mapped[dict] = mapped_column(JSON)
+    keywords: Mapped[dict] = mapped_column(JSON, default=dict)  # language -> phrases a caller may say
 
 
 class TableState(Base):
@@ -105,6 +106,7 @@ class TableState(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     unmatched: Mapped[list] = mapped_column(JSON, default=list)
     start_topic: Mapped[str] = mapped_column(String(40), default="")
+    fallback: Mapped[str] = mapped_column(String(60), default="")  # the phone menu's 24/7 fallback line
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

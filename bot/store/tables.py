@@ -45,11 +45,13 @@ def save_table(session: Session, table: Table) -> int:
         session.add(m.Wording(channel="voice", key=key, texts=dict(texts)))
     for i, o in enumerate(table.menu):
         session.add(m.MenuOption(position=i, key=o.key, action=o.action, resource_key=o.resource,
-                                 language=o.language, menus=list(o.menus), prompt=dict(o.prompt)))
+                                 language=o.language, menus=list(o.menus), prompt=dict(o.prompt),
+                                 keywords={lang: list(words) for lang, words in o.keywords.items()}))
     state = session.get(m.TableState, 1) or m.TableState(id=1, version=0)
     state.version += 1
     state.unmatched = list(table.unmatched)
     state.start_topic = table.start_topic
+    state.fallback = table.fallback
     state.changed_at = m.utcnow()
     session.add(state)
     session.flush()
@@ -80,7 +82,8 @@ def load_docs(session: Session) -> dict[str, Any]:
                                    session.scalars(select(m.Topic).order_by(m.Topic.urgency, m.Topic.key))]},
         "messages.yaml": {l.code: {w.key: w.texts.get(l.code) for w in wording if w.channel == "sms"}
                           for l in langs},
-        "menu.yaml": {"prompts": {w.key: w.texts for w in wording if w.channel == "voice"},
+        "menu.yaml": {"fallback": state.fallback if state else None,
+                      "prompts": {w.key: w.texts for w in wording if w.channel == "voice"},
                       "options": [_option_doc(o) for o in
                                   session.scalars(select(m.MenuOption).order_by(m.MenuOption.position))]},
     }
@@ -109,6 +112,8 @@ def _topic_doc(t: m.Topic) -> dict[str, Any]:
 def _option_doc(o: m.MenuOption) -> dict[str, Any]:
     """A menu option row as an entry of menu.yaml."""
     doc = {"key": o.key, "action": o.action, "menus": o.menus, "prompt": o.prompt}
+    if o.keywords:
+        doc["keywords"] = o.keywords
     if o.resource_key:
         doc["resource"] = o.resource_key
     if o.language:
