@@ -118,3 +118,13 @@ class Sender(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     opted_out: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class SimulatedSender(Base):
+    """The same, for the staff simulators: kept apart so tests never touch real senders."""
+
+    __tablename__ = "simulated_sender"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
