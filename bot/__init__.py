@@ -6,7 +6,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, health, sms
+from . import cli, health, sms, voice
 from .config import ROOT, configure
 from .store import Store
 
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
     Store().init_app(app)
     app.register_blueprint(sms.bp)
+    app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
     cli.init_app(app)
     return app
