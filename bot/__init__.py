@@ -6,7 +6,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, health, sms, voice
+from . import commands, health, sms, voice
 from .config import ROOT, configure
 from .store import Store
 
@@ -23,5 +23,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
-    cli.init_app(app)
+    commands.init_app(app)
     return app

@@ -27,6 +27,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         PROXY_FIX=_int("PROXY_FIX", env("PROXY_FIX", "0")),
         DATA_DIR=env("DATA_DIR") or str(ROOT / "data"),
         TABLE_REFRESH_SECONDS=_int("TABLE_REFRESH_SECONDS", env("TABLE_REFRESH_SECONDS", "2")),
+        VERIFY_DAYS=_int("VERIFY_DAYS", env("VERIFY_DAYS", "90")),
         LOAD_DATA_IF_EMPTY=True,
         MAX_CONTENT_LENGTH=64 * 1024,  # Twilio's webhooks are a few KB; more is refused with 413
     )

@@ -31,3 +31,14 @@ def read_docs(folder: str | Path) -> dict[str, object]:
 def read_table(folder: str | Path) -> Table:
     """The checked ``Table`` from the files in ``folder``."""
     return build_table(read_docs(folder))
+
+
+def read_reply_tests(folder: str | Path) -> object:
+    """The parsed reply_tests.yaml of ``folder`` (None when there is none)."""
+    path = Path(folder) / "reply_tests.yaml"
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise DataError([Problem(path.name, "(file)", f"cannot be read: {exc}")]) from None

@@ -151,6 +151,7 @@ class Language:
     max_segments: int
     voice: str
     speech: str
+    gsm7: bool = False  # SMS replies must use GSM-7 characters only
 
 
 @dataclass(frozen=True)

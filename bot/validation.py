@@ -153,7 +153,7 @@ def _languages(c: _Checker) -> dict[str, Language]:
         try:
             result[code] = Language(code, str(item["name"]), tuple(map(str, item.get("switch") or ())),
                                     tuple(map(str, item.get("hints") or ())), int(item["max_segments"]),
-                                    str(item["voice"]), str(item["speech"]))
+                                    str(item["voice"]), str(item["speech"]), bool(item.get("gsm7", False)))
         except (KeyError, TypeError, ValueError) as exc:
             c.fail("languages.yaml", code, f"needs name, max_segments, voice and speech ({exc})")
     if not doc:

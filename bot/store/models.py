@@ -26,6 +26,7 @@ class Language(Base):
     max_segments: Mapped[int]
     voice: Mapped[str] = mapped_column(String(60))
     speech: Mapped[str] = mapped_column(String(20))
+    gsm7: Mapped[bool] = mapped_column(default=False)
 
 
 class Organization(Base):
@@ -128,3 +129,16 @@ class SimulatedSender(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     opted_out: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Staff(Base):
+    """A console account. Passwords are stored hashed (werkzeug's scrypt)."""
+
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10), default="staff")  # "staff" or "admin"
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -24,7 +24,7 @@ def save_table(session: Session, table: Table) -> int:
     for i, lang in enumerate(table.languages.values()):
         session.add(m.Language(code=lang.code, position=i, name=lang.name, switch=list(lang.switch),
                                hints=list(lang.hints), max_segments=lang.max_segments,
-                               voice=lang.voice, speech=lang.speech))
+                               voice=lang.voice, speech=lang.speech, gsm7=lang.gsm7))
     orgs = {o.key: m.Organization(key=o.key, name=dict(o.name), about=dict(o.about))
             for o in table.organizations.values()}
     session.add_all(orgs.values())
@@ -70,7 +70,8 @@ def load_docs(session: Session) -> dict[str, Any]:
     state = session.get(m.TableState, 1)
     return {
         "languages.yaml": {l.code: {"name": l.name, "switch": l.switch, "hints": l.hints,
-                                    "max_segments": l.max_segments, "voice": l.voice, "speech": l.speech}
+                                    "max_segments": l.max_segments, "voice": l.voice, "speech": l.speech,
+                                    "gsm7": l.gsm7}
                            for l in langs},
         "organizations.yaml": [{"key": o.key, "name": o.name, "about": o.about}
                                for o in session.scalars(select(m.Organization).order_by(m.Organization.id))],

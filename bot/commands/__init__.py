@@ -1,0 +1,12 @@
+"""Flask commands for operators and outreach staff (``flask --app bot --help`` lists them)."""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import data, simulate, staff
+
+
+def init_app(app: Flask) -> None:
+    """Register every command."""
+    for command in (data.load_data, data.check_data, simulate.sms, simulate.call, staff.add_staff):
+        app.cli.add_command(command)

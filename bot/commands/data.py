@@ -1,0 +1,84 @@
+"""Data commands: ``load-data [PATH]`` and ``check-data [PATH]``."""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import checks, replytests
+from ..datafiles import read_reply_tests, read_table
+from ..matching import Matcher
+from ..store import get_store
+from ..table import Table
+from ..validation import DataError
+
+path_argument = click.argument("path", required=False, type=click.Path(file_okay=False))
+
+
+@click.command("load-data")
+@path_argument
+@with_appcontext
+def load_data(path: str | None) -> None:
+    """Check PATH (default: data/) and replace the resource table with it, all or nothing."""
+    path = path or current_app.config["DATA_DIR"]
+    table = _read_or_exit(path, "Nothing loaded: {n} problem(s) in {path}; the table is unchanged.")
+    try:
+        version = get_store().replace_table(table)
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"the database refused the table ({type(exc).__name__}); nothing changed")
+    click.echo(f"Loaded {path}: {_summary(table)} (table version {version}).")
+
+
+@click.command("check-data")
+@path_argument
+@with_appcontext
+def check_data(path: str | None) -> None:
+    """Check PATH (default: data/) as load-data does, check every reply, and run its reply tests."""
+    path = path or current_app.config["DATA_DIR"]
+    table = _read_or_exit(path, "{n} problem(s) in {path}.")
+    click.echo(f"OK    {path} loads: {_summary(table)}")
+    findings = checks.check_table(table, date.today(), current_app.config["VERIFY_DAYS"])
+    errors = [f for f in findings if f.level == checks.ERROR]
+    replies_ok = sum(f.level == checks.OK for f in findings)
+    click.echo(f"OK    {replies_ok} SMS replies within their length and encoding, each with a 24/7 number")
+    for f in findings:
+        if f.level != checks.OK:
+            click.echo(f"{'ERROR' if f.level == checks.ERROR else 'WARN':5} {f.subject}: {f.detail}")
+    try:
+        cases = replytests.parse(read_reply_tests(path))
+    except DataError as exc:
+        cases, errors = [], errors + [checks.Finding(checks.ERROR, str(p), "") for p in exc.problems]
+        for problem in exc.problems:
+            click.echo(f"ERROR {problem}")
+    results = replytests.run(table, Matcher(table), cases)
+    click.echo(f"\nReply tests ({len(results)}):")
+    for r in results:
+        detail = "; ".join(r.problems) if r.problems else r.got.splitlines()[0][:60]
+        click.echo(f"{'PASS' if r.passed else 'FAIL':5} {r.case.channel:5} {r.case.given[:32]:32} {detail}")
+    failed = sum(not r.passed for r in results)
+    warnings = sum(f.level == checks.WARNING for f in findings)
+    click.echo(f"\n{len(errors)} error(s), {warnings} warning(s), {len(results) - failed}/{len(results)} "
+               "reply tests passed.")
+    if errors or failed:
+        raise click.exceptions.Exit(1)
+
+
+def _read_or_exit(path: str, closing: str) -> Table:
+    """The table in ``path``, or every problem listed and exit status 1."""
+    try:
+        return read_table(path)
+    except DataError as exc:
+        for problem in exc.problems:
+            click.echo(f"ERROR {problem}", err=True)
+        click.echo(closing.format(n=len(exc.problems), path=path), err=True)
+        raise click.exceptions.Exit(1)
+
+
+def _summary(table: Table) -> str:
+    """"4 resources, 4 topics, 155 keywords, 8 menu options"."""
+    keywords = sum(len(words) for t in table.topics for words in t.keywords.values())
+    return (f"{len(table.resources)} resources, {len(table.topics)} topics, {keywords} keywords, "
+            f"{len(table.menu)} menu options")

@@ -1,0 +1,52 @@
+"""Simulators for staff: ``sms TEXT`` and ``call [STEP...]``, exactly as a phone would get them."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .. import callsim, inbox, segments
+from ..store import get_store
+
+SIMULATED_NUMBER = "simulator"
+
+
+@click.command("sms")
+@click.argument("text")
+@click.option("--from", "sender", default=SIMULATED_NUMBER, help="Simulated sender; keeps its state.")
+@click.option("--lang", default=None, help="Answer this one message in this language (en, es).")
+@with_appcontext
+def sms(text: str, sender: str, lang: str | None) -> None:
+    """Print the reply to TEXT exactly as it would be sent, with its length and segments."""
+    store = get_store()
+    snapshot = store.snapshot()
+    if lang is not None and (snapshot is None or lang not in snapshot.table.languages):
+        raise click.BadParameter(f"unknown language {lang!r}", param_hint="--lang")
+    outcome = inbox.receive(store, current_app.config["SENDER_HASH_KEY"], sender, text, language=lang,
+                            simulated=True)
+    if outcome is None:
+        raise click.ClickException("no resource table: run `flask --app bot load-data`")
+    if outcome.body is None:
+        click.echo("(no reply: an empty <Response/>, this sender has opted out; text START to opt back in)")
+        return
+    click.echo(outcome.body)
+    click.echo(f"--- {segments.describe(outcome.body)}")
+
+
+@click.command("call")
+@click.argument("steps", nargs=-1)
+@with_appcontext
+def call(steps: tuple[str, ...]) -> None:
+    """Walk the phone menu: each STEP is a key (1, *, #), a quoted phrase, - (silence) or dial=busy|no-answer|failed|completed."""
+    snapshot = get_store().snapshot()
+    if snapshot is None:
+        raise click.ClickException("no resource table: run `flask --app bot load-data`")
+    try:
+        turns = callsim.walk(snapshot.table, snapshot.matcher, steps)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    for turn in turns:
+        click.echo("> " + ("(call starts)" if turn.action is None else turn.action))
+        for locale, line in callsim.heard(turn.step):
+            click.echo(f"  [{locale}] {line}")
+        click.echo(f"  = {callsim.outcome(turn.step)}")
