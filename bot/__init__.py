@@ -4,9 +4,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import commands, health, sms, voice
+from . import commands, console, health, sms, voice
 from .config import ROOT, configure
 from .store import Store
 
@@ -23,5 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
+    console.init_app(app)
+    csrf = CSRFProtect(app)  # every form; Twilio's webhooks are signed instead
+    csrf.exempt(sms.bp)
+    csrf.exempt(voice.bp)
     commands.init_app(app)
     return app

@@ -29,7 +29,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
         TABLE_REFRESH_SECONDS=_int("TABLE_REFRESH_SECONDS", env("TABLE_REFRESH_SECONDS", "2")),
         VERIFY_DAYS=_int("VERIFY_DAYS", env("VERIFY_DAYS", "90")),
         LOAD_DATA_IF_EMPTY=True,
-        MAX_CONTENT_LENGTH=64 * 1024,  # Twilio's webhooks are a few KB; more is refused with 413
+        MAX_CONTENT_LENGTH=64 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=env("SESSION_COOKIE_SECURE", "1") != "0",  # browsers keep it on http://localhost too  # Twilio's webhooks are a few KB; more is refused with 413
     )
     if test_config:
         app.config.update(test_config)

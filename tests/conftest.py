@@ -3,6 +3,7 @@ and helpers that sign webhook requests with twilio's own RequestValidator."""
 from __future__ import annotations
 
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import create_engine
 from twilio.request_validator import RequestValidator
 
 from bot import create_app
+from bot.store import get_store, staff
 from bot.store.models import Base
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -38,6 +40,7 @@ def app_config(tmp_path):
         "SECRET_KEY": "test-secret-key",
         "SENDER_HASH_KEY": "test-sender-hash-key",
         "TABLE_REFRESH_SECONDS": 0,
+        "SESSION_COOKIE_SECURE": False,  # the test client talks plain http
     }
 
 
@@ -94,3 +97,41 @@ def text(client):
         return messages[0].text if messages else None
 
     return send
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on ``path``."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no csrf_token on {path}"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def add_staff(app):
+    """Create a console account directly in the database."""
+
+    def create(email: str = "staff@example.org", role: str = "staff", password: str = STAFF_PASSWORD):
+        with app.app_context(), get_store().session() as session:
+            staff.add(session, email, password, role)
+        return email
+
+    return create
+
+
+@pytest.fixture
+def login(client, add_staff):
+    """Sign in to the console through its form (creating the account first)."""
+
+    def sign_in(role: str = "staff", email: str | None = None):
+        email = add_staff(email or f"{role}@example.org", role)
+        token = csrf_token(client, "/console/login")
+        response = client.post("/console/login", data={"email": email, "password": STAFF_PASSWORD,
+                                                      "csrf_token": token})
+        assert response.status_code == 302, response.status_code
+        return client
+
+    return sign_in

@@ -1,0 +1,49 @@
+"""The staff console at /console/: login, simulators, reply tests. Every page needs a login."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, request
+from flask_login import LoginManager, current_user
+
+from . import auth, home, simulators
+
+bp = Blueprint("console", __name__, url_prefix="/console", static_folder="static")
+bp.register_blueprint(auth.bp)
+bp.register_blueprint(home.bp)
+bp.register_blueprint(simulators.bp)
+
+OPEN_ENDPOINTS = {"console.auth.login", "console.static"}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+                               "form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+login_manager = LoginManager()
+
+
+def init_app(app: Flask) -> None:
+    """Register the console and its login manager."""
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
+
+
+@bp.before_request
+def require_login():
+    """Send a stranger to the login form, whatever console page they asked for."""
+    if request.endpoint not in OPEN_ENDPOINTS and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+
+
+@bp.after_request
+def security_headers(response):
+    """Strict headers on every console page."""
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+login_manager.login_view = "console.auth.login"
+login_manager.login_message = "Please sign in to use the console."
+login_manager.session_protection = "strong"
+login_manager.user_loader(auth.load_user)

@@ -1,0 +1,93 @@
+"""SMS and call simulators: what a texter or caller gets, without a phone or a Twilio account.
+
+Nothing typed here is stored: the conversation so far travels in the page's own form, the
+simulated sender's state (language, STOP) lives in the simulator store, apart from real senders.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+
+from .. import callsim, inbox, menu, segments
+from ..store import get_store
+
+bp = Blueprint("simulators", __name__)
+HISTORY = 10  # exchanges kept on the page
+
+
+class SmsForm(FlaskForm):
+    body = TextAreaField("Message", validators=[Length(max=1600)])
+    language = SelectField("Language", choices=[SelectChoice("", "as a texter")])
+    history = HiddenField()
+
+
+class CallForm(FlaskForm):
+    press = StringField()  # the keypad's buttons submit it
+    phrase = StringField("Say", validators=[Length(max=200)])
+    steps = HiddenField()
+
+
+@bp.route("/sms", methods=["GET", "POST"])
+def sms():
+    """Text the bot as a simulated sender and see the exact reply and its segments."""
+    snapshot = get_store().snapshot()
+    form = SmsForm()
+    if snapshot:
+        form.language.choices += [SelectChoice(c, l.name) for c, l in snapshot.table.languages.items()]
+    history = _json_list(form.history.data)[-HISTORY:]
+    if form.validate_on_submit():
+        outcome = inbox.receive(get_store(), current_app.config["SENDER_HASH_KEY"], f"console:{current_user.id}",
+                                form.body.data or "", language=form.language.data or None, simulated=True)
+        reply = outcome.body if outcome else None
+        history.append({"text": form.body.data or "", "reply": reply,
+                        "meta": segments.describe(reply) if reply else "no reply (opted out)"})
+        form.body.data = ""
+    form.history.data = json.dumps(history[-HISTORY:])
+    return render_template("console/sms.html", form=form, history=history)
+
+
+@bp.route("/call", methods=["GET", "POST"])
+def call():
+    """Walk the phone menu with a keypad or a spoken phrase; see what is heard and where it connects."""
+    snapshot = get_store().snapshot()
+    form = CallForm()
+    steps = [str(s) for s in _json_list(form.steps.data)]
+    if form.validate_on_submit():
+        key = form.press.data if form.press.data in callsim.KEYS else None
+        action = key or (form.phrase.data or "").strip() or "-"
+        steps.append(action)
+    turns, error = [], None
+    if snapshot:
+        try:
+            turns = callsim.walk(snapshot.table, snapshot.matcher, steps)
+        except ValueError as exc:
+            error, steps = str(exc), steps[:-1]
+            turns = callsim.walk(snapshot.table, snapshot.matcher, steps)
+    form.steps.data, form.press.data, form.phrase.data = json.dumps(steps), "", ""
+    last = turns[-1].step if turns else None
+    return render_template("console/call.html", form=form, turns=turns, last=last, error=error,
+                           heard=callsim.heard, outcome=callsim.outcome, tree=_tree(snapshot))
+
+
+def _tree(snapshot):
+    """The menu as a diagram: per language, each key and what it does."""
+    if snapshot is None:
+        return {}
+    table = snapshot.table
+    return {lang: [(o.key, o.action, table.resources[o.resource] if o.resource else None, o.language)
+                   for o in menu.options(table, lang)] for lang in table.languages}
+
+
+def _json_list(text: str | None) -> list:
+    """A JSON list from a form field; anything else is an empty list."""
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
