@@ -12,7 +12,7 @@ run: $(VENV)/bin/pip
 	$(VENV)/bin/pip install --quiet -e .
 	$(VENV)/bin/flask --app bot run
 
-# Install the test dependencies and run the whole suite.
+# Install the test dependencies and run the whole suite (on PostgreSQL too when TEST_DATABASE_URL is set).
 test: $(VENV)/bin/pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install --quiet -e '.[test,postgres]'
 	$(VENV)/bin/pytest

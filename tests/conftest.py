@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
+from sqlalchemy import text as sql
 from twilio.request_validator import RequestValidator
 
 from bot import create_app
 from bot.store import get_store, staff
-from bot.store.models import Base
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -25,7 +25,9 @@ def database_url(tmp_path: Path) -> str:
     if not url:
         return f"sqlite:///{tmp_path / 'helpline.db'}"
     engine = create_engine(url)
-    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:  # an empty database: the app migrates and loads it
+        connection.execute(sql("DROP SCHEMA public CASCADE"))
+        connection.execute(sql("CREATE SCHEMA public"))
     engine.dispose()
     return url
 

@@ -22,7 +22,7 @@ from ..datafiles import read_table
 from ..matching import Matcher
 from ..table import Table
 from ..validation import DataError, build_table
-from .models import Base
+from .schema import migrate, startup_lock
 from .tables import load_docs, save_table, table_version
 
 log = logging.getLogger(__name__)
@@ -60,14 +60,16 @@ class Store:
             yield session
 
     def start(self, seed: bool) -> None:
-        """Create the schema, load data/ into an empty table, build the snapshot; survive a dead database."""
+        """Migrate the schema, load data/ into an empty table, build the snapshot; survive a dead database."""
         try:
-            Base.metadata.create_all(self.engine)
-            if seed:
-                self._seed()
+            with startup_lock(self.engine):
+                migrate(self.engine)
+                if seed:
+                    self._seed()
             self.refresh(force=True)
-        except SQLAlchemyError as exc:
-            log.error("database unavailable at start-up (%s); answering from data/", type(exc).__name__)
+        except (SQLAlchemyError, OSError) as exc:
+            log.error("database unavailable at start-up (%s: %s); answering from data/", type(exc).__name__,
+                      str(exc).splitlines()[0][:200])
         if self._snapshot is None:
             try:
                 table = read_table(self.data_dir)

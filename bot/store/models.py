@@ -142,3 +142,50 @@ class Staff(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AnsweredMessage(Base):
+    """A MessageSid already answered, hashed, so a retry by Twilio gets the same reply, counted once.
+
+    It keeps what the reply was made of (topics, language), never the text; rows expire.
+    """
+
+    __tablename__ = "answered_message"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # HMAC of the MessageSid
+    topics: Mapped[str] = mapped_column(String(200), default="")  # comma-separated topic keys
+    language: Mapped[str] = mapped_column(String(8))
+    silent: Mapped[bool] = mapped_column(default=False)  # answered with an empty <Response/>
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class RateWindow(Base):
+    """How many replies a sender got in one fixed time window (sender hashed; rows expire)."""
+
+    __tablename__ = "rate_window"
+    sender: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window: Mapped[int] = mapped_column(Integer, primary_key=True)  # window number since the epoch
+    count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class UsageCount(Base):
+    """Counts per day of what the line was used for: never a number, a hash or a body."""
+
+    __tablename__ = "usage_count"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # topic, unmatched, language, menu, connected
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class AuditEntry(Base):
+    """Who changed what in the resource table, when, with the old and the new value."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    who: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(120))
+    old: Mapped[str | None] = mapped_column(String(4000))
+    new: Mapped[str | None] = mapped_column(String(4000))

@@ -1,0 +1,70 @@
+"""The database side: migrations at start-up, one process at a time; the table held in memory."""
+import subprocess
+import sys
+import textwrap
+
+from sqlalchemy import create_engine, inspect, text
+
+from bot import create_app
+from bot.store import get_store
+from bot.store.tables import table_version
+
+START = textwrap.dedent("""
+    import sys
+    from bot import create_app
+    app = create_app({"DATABASE_URL": sys.argv[1], "SECRET_KEY": "s", "SENDER_HASH_KEY": "h",
+                      "TWILIO_AUTH_TOKEN": "t"})
+    assert app.extensions["store"].snapshot().version is not None
+""")
+
+
+def test_schema_is_migrated_to_the_newest_revision(app):
+    with app.app_context():
+        engine = get_store().engine
+        with engine.connect() as connection:
+            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert revision is not None
+        assert {"resource", "topic", "keyword", "sender", "staff", "usage_count"} <= set(inspect(engine).get_table_names())
+
+
+def test_processes_starting_at_once_do_not_race(app_config):
+    url = app_config["DATABASE_URL"]
+    starts = [subprocess.Popen([sys.executable, "-c", START, url], stderr=subprocess.PIPE, text=True)
+              for _ in range(4)]
+    for process in starts:
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version FROM table_state")).scalar() == 1  # loaded once
+    engine.dispose()
+
+
+def test_table_is_read_from_memory_not_per_message(app, text):
+    with app.app_context():
+        store = get_store()
+        before = store.snapshot()
+        text("help")
+        text("ayuda")
+        assert store.snapshot() is before  # no new table built for a message
+
+
+def test_app_starts_when_the_database_is_not_up(app_config, tmp_path):
+    app = create_app({**app_config, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none"})
+    with app.app_context():
+        snapshot = get_store().snapshot()
+    assert snapshot.version is None  # from data/
+    assert snapshot.table.resources["national-hotline"].phone == "+18883737888"
+
+
+def test_refresh_picks_up_a_new_version(app, app_config):
+    other = create_app(app_config)
+    with other.app_context():
+        store = get_store()
+        first = store.snapshot().version
+        with store.session() as session:
+            assert table_version(session) == first
+    with app.app_context():
+        get_store().replace_table(get_store().snapshot().table)
+    with other.app_context():
+        assert get_store().snapshot().version == first + 1
