@@ -7,7 +7,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import commands, console, health, sms, voice
+from . import commands, console, errors, health, sms, voice
 from .config import ROOT, configure
 from .store import Store
 
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
     Store().init_app(app)
+    errors.init_app(app)  # short plain-text 4xx/5xx answers, never HTML pages
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)

@@ -11,12 +11,23 @@ log = logging.getLogger(__name__)
 
 
 def public_url() -> str:
-    """The URL Twilio requested: PUBLIC_BASE_URL plus path and query, else the request's own URL."""
+    """The URL Twilio requested: PUBLIC_BASE_URL (else the request's own scheme and host) plus path and query.
+
+    The query string is taken exactly as sent (``request.url`` would decode its %-escapes,
+    and Twilio signs the URL as it requested it).
+    """
     base = current_app.config["PUBLIC_BASE_URL"]
-    if not base:
-        return request.url
-    query = request.query_string.decode("latin-1")
-    return base.rstrip("/") + request.path + (f"?{query}" if query else "")
+    url = base.rstrip("/") + request.path if base else request.base_url
+    query = _as_sent(request.query_string)
+    return url + (f"?{query}" if query else "")
+
+
+def _as_sent(raw: bytes) -> str:
+    """The raw query string as text: UTF-8, or byte for byte when it is not."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def twilio_signed(view):
