@@ -13,9 +13,8 @@ from typing import Sequence
 from . import menu
 from .matching import Matcher
 from .menu import Phone, Say, Step
-from .table import Table
+from .table import MENU_KEYS, Table
 
-KEYS = set("0123456789*#")
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def walk(table: Table, matcher: Matcher, actions: Sequence[str], now: datetime |
             raise ValueError(f"{action!r}: the call is {where}; only dial=STATUS can follow a connection")
         elif action in ("-", ""):
             step = menu.choose(table, matcher, step.language, step.round, now=now)
-        elif action in KEYS:
+        elif action in MENU_KEYS:
             step = menu.choose(table, matcher, step.language, step.round, digits=action, now=now)
         else:
             step = menu.choose(table, matcher, step.language, step.round, speech=action, now=now)

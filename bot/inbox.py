@@ -1,50 +1,78 @@
 """One text through the bot: the sender's state in, the answer out, the new state kept.
 
 Shared by the /sms webhook, the `flask sms` command and the console's SMS simulator, so all
-three answer exactly alike. A database error never stops the reply: state falls back to the
-default and the failure is logged (without the number or the text).
+three answer exactly alike. Real texts also get: the same answer again for a MessageSid that
+Twilio retries (counted once), a per-sender reply limit, and usage counts. A database error
+never stops the reply: it is logged (without the number or the text) and the bot answers.
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import texting
+from . import replies, texting
 from .phones import sender_hash
-from .store import Store, senders
+from .privacy import keyed_hash
+from .store import Store, messages, senders
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Limit:
+    replies: int  # per sender
+    seconds: int  # per window
+
+
 def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: str = "",
-            language: str | None = None, simulated: bool = False) -> texting.Outcome | None:
+            language: str | None = None, simulated: bool = False, message_sid: str = "",
+            limit: Limit | None = None) -> texting.Outcome | None:
     """Answer ``body`` from ``number``; None when there is no resource table at all."""
     snapshot = store.snapshot()
     if snapshot is None:
         return None
-    sender = sender_hash(number, hash_key.encode())
-    state = _load(store, sender, simulated)
-    outcome = texting.answer(snapshot.table, snapshot.matcher, body, state, opt_out_type, language)
+    table, key = snapshot.table, hash_key.encode()
+    sender = sender_hash(number, key)
+    sid = keyed_hash(message_sid, key) if message_sid and not simulated else None
+    earlier = _try(store, lambda s: messages.answered(s, sid), None) if sid else None
+    if earlier is not None:  # Twilio retried: the same answer again, counted once
+        topics = tuple(filter(None, earlier.topics.split(",")))
+        body_again = None if earlier.silent else replies.sms(table, topics, earlier.language)
+        return texting.Outcome(body_again, texting.SenderState(), earlier.language, topics)
+    state = _try(store, lambda s: senders.load(s, sender, simulated), texting.SenderState())
+    outcome = texting.answer(table, snapshot.matcher, body, state, opt_out_type, language)
     if outcome.state != state:
-        _save(store, sender, outcome.state, simulated)
+        _try(store, lambda s: senders.save(s, sender, outcome.state, simulated), None)
+    if outcome.body and limit and not simulated and not _try(
+            store, lambda s: messages.take_reply(s, sender, limit.replies, limit.seconds), True):
+        log.warning("sms reply limit reached for a sender; answering with an empty reply")
+        outcome = replace(outcome, body=None, topics=())
+    if sid:
+        _try(store, lambda s: messages.remember_answer(s, sid, outcome.topics, outcome.language,
+                                                       outcome.body is None), None)
+    if not simulated:
+        _count(store, outcome)
     return outcome
 
 
-def _load(store: Store, sender: str, simulated: bool) -> texting.SenderState:
-    """The sender's state; the default one when the database is down."""
-    try:
-        with store.session() as session:
-            return senders.load(session, sender, simulated)
-    except SQLAlchemyError as exc:
-        log.warning("sender state unavailable (%s); answering with defaults", type(exc).__name__)
-        return texting.SenderState()
+def _count(store: Store, outcome: texting.Outcome) -> None:
+    """Usage: the topics (or "unmatched") and the language of a real text that was answered."""
+    if outcome.body is None:
+        return
+    if outcome.topics:
+        store.usage.add("topic", *outcome.topics)
+    else:
+        store.usage.add("unmatched", "text")
+    store.usage.add("language", outcome.language)
 
 
-def _save(store: Store, sender: str, state: texting.SenderState, simulated: bool) -> None:
-    """Remember the sender's new state; a database error is logged, the reply still goes out."""
+def _try(store: Store, work, fallback):
+    """``work(session)`` in a transaction; ``fallback`` when the database fails."""
     try:
         with store.session() as session:
-            senders.save(session, sender, state, simulated)
+            return work(session)
     except SQLAlchemyError as exc:
-        log.warning("could not save sender state (%s)", type(exc).__name__)
+        log.warning("database unavailable for an sms step (%s); answering anyway", type(exc).__name__)
+        return fallback

@@ -1,11 +1,10 @@
 """Phone numbers: check, store (E.164) and show them as people write them, with phonenumbers."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, shortnumberinfo
+
+from .privacy import keyed_hash
 
 REGION = "US"
 
@@ -61,4 +60,4 @@ def sender_hash(number: str, key: bytes) -> str:
         canonical = phonenumbers.format_number(phonenumbers.parse(number, REGION), PhoneNumberFormat.E164)
     except phonenumbers.NumberParseException:
         canonical = number.strip()
-    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(canonical, key)

@@ -19,9 +19,10 @@ log = logging.getLogger(__name__)
 @twilio_signed
 def incoming():
     """Answer one text with the numbers that fit it (or nothing, for an opted-out sender)."""
-    form = request.form
-    outcome = inbox.receive(get_store(), current_app.config["SENDER_HASH_KEY"], form.get("From", ""),
-                            form.get("Body", ""), form.get("OptOutType", ""))
+    form, config = request.form, current_app.config
+    outcome = inbox.receive(get_store(), config["SENDER_HASH_KEY"], form.get("From", ""), form.get("Body", ""),
+                            form.get("OptOutType", ""), message_sid=form.get("MessageSid", ""),
+                            limit=inbox.Limit(config["RATE_LIMIT"], config["RATE_LIMIT_SECONDS"]))
     if outcome is None:
         return twiml("sms/last_resort.xml")
     log.info("sms answered: topics=%s language=%s reply=%s", ",".join(outcome.topics) or "-",

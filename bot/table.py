@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 TIMEZONE = ZoneInfo("America/Los_Angeles")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MENU_KEYS = frozenset("0123456789*#")  # the keys a caller can press
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 
 Texts = Mapping[str, str]  # language code -> text

@@ -12,10 +12,9 @@ from typing import Any, Callable
 
 from .matching import normalize
 from .phones import emergency_or_e164, short_code
-from .table import Hours, Language, MenuOption, Organization, Resource, Table, Topic
+from .table import Hours, MENU_KEYS, Language, MenuOption, Organization, Resource, Table, Topic
 
 FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml", "messages.yaml", "menu.yaml")
-MENU_KEYS = set("0123456789*#")
 MENU_ACTIONS = {"dial", "numbers", "repeat", "language"}
 # Placeholders each piece of wording may use.
 MESSAGE_FIELDS = {"resource": {"name", "number", "hours", "text", "description"},

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import menu
 from .store import get_store
+from .table import MENU_KEYS
 from .twilio_auth import twilio_signed
 from .twiml import twiml
 
@@ -27,6 +28,7 @@ def incoming():
     snapshot = get_store().snapshot()
     if snapshot is None:
         return twiml("voice/last_resort.xml")
+    get_store().usage.add("call", "started")
     return _render(snapshot.table, menu.start(snapshot.table))
 
 
@@ -38,8 +40,9 @@ def choice():
     if snapshot is None:
         return twiml("voice/last_resort.xml")
     table = snapshot.table
-    step = menu.choose(table, snapshot.matcher, _language(table), _round(),
-                       request.form.get("Digits", ""), request.form.get("SpeechResult", ""), _now())
+    digits, speech = request.form.get("Digits", ""), request.form.get("SpeechResult", "")
+    step = menu.choose(table, snapshot.matcher, _language(table), _round(), digits, speech, _now())
+    _count_choice(step, digits, speech)
     return _render(table, step)
 
 
@@ -51,8 +54,10 @@ def dialed():
     if snapshot is None:
         return twiml("voice/last_resort.xml")
     table = snapshot.table
-    step = menu.dialed(table, _language(table), request.args.get("resource", ""),
-                       request.form.get("DialCallStatus", ""))
+    resource, status = request.args.get("resource", ""), request.form.get("DialCallStatus", "")
+    step = menu.dialed(table, _language(table), resource, status)
+    if status in menu.COMPLETED and resource in table.resources:
+        get_store().usage.add("connected", resource)
     return _render(table, step)
 
 
@@ -77,6 +82,13 @@ def _render(table, step: menu.Step):
         action = url_for("voice.dialed", lang=step.language, resource=step.dial.key)
         return twiml("voice/dial.xml", step=step, action=action)
     return twiml("voice/hangup.xml", step=step)
+
+
+def _count_choice(step: menu.Step, digits: str, speech: str) -> None:
+    """Usage: which key (or speech, or silence) led where, never what was said."""
+    how = f"key {digits}" if digits in MENU_KEYS else ("speech" if speech.strip() else "silence")
+    where = step.dial.key if step.dial else step.kind
+    get_store().usage.add("menu", f"{step.language} {how} -> {where}")
 
 
 def _language(table) -> str:

@@ -16,6 +16,7 @@ from wtforms.validators import Length
 
 from .. import callsim, inbox, menu, segments
 from ..store import get_store
+from ..table import MENU_KEYS
 
 bp = Blueprint("simulators", __name__)
 HISTORY = 10  # exchanges kept on the page
@@ -59,7 +60,7 @@ def call():
     form = CallForm()
     steps = [str(s) for s in _json_list(form.steps.data)]
     if form.validate_on_submit():
-        key = form.press.data if form.press.data in callsim.KEYS else None
+        key = form.press.data if form.press.data in MENU_KEYS else None
         action = key or (form.phrase.data or "").strip() or "-"
         steps.append(action)
     turns, error = [], None

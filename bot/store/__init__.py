@@ -11,6 +11,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Iterator
 
 from flask import Flask, current_app
@@ -23,6 +24,7 @@ from ..matching import Matcher
 from ..table import Table
 from ..validation import DataError, build_table
 from .schema import migrate, startup_lock
+from .usage import UsageBuffer
 from .tables import load_docs, save_table, table_version
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,8 @@ class Store:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.data_dir = app.config["DATA_DIR"]
         self.refresh_seconds = app.config["TABLE_REFRESH_SECONDS"]
+        self.usage = UsageBuffer(self.sessions, app.config["USAGE_FLUSH_SECONDS"],
+                                 timedelta(hours=app.config["RETENTION_HOURS"]))
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()

@@ -1,0 +1,10 @@
+"""Keyed hashes: what the database keeps instead of a phone number or a MessageSid."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+
+def keyed_hash(value: str, key: bytes) -> str:
+    """HMAC-SHA256 of ``value``: stable for one key, useless without it."""
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
