@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import data, simulate, staff
+from . import data, fallback, simulate, staff
 
 
 def init_app(app: Flask) -> None:
     """Register every command."""
-    for command in (data.load_data, data.check_data, simulate.sms, simulate.call, staff.add_staff):
+    for command in (data.load_data, data.check_data, simulate.sms, simulate.call, staff.add_staff,
+                    fallback.fallback_twiml):
         app.cli.add_command(command)
