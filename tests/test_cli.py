@@ -26,16 +26,16 @@ def current(app):
 def test_load_default_data(app, runner):
     result = runner.invoke(args=["load-data"])
     assert result.exit_code == 0, result.output
-    assert "4 resources, 4 topics" in result.output
+    assert "Nothing to change" in result.output  # the app loaded data/ into the empty database
 
 
 def test_load_is_idempotent(app, runner):
     runner.invoke(args=["load-data"])
-    version, docs = current(app)
-    runner.invoke(args=["load-data", str(DATA_DIR)])
-    new_version, new_docs = current(app)
-    assert new_docs == docs
-    assert new_version == version + 1
+    before = current(app)
+    result = runner.invoke(args=["load-data", str(DATA_DIR)])
+    assert result.exit_code == 0
+    assert "Nothing to change" in result.output
+    assert current(app) == before
 
 
 def test_bad_file_leaves_the_table_as_it_was(app, runner, data_copy, text):
@@ -68,8 +68,69 @@ def test_new_number_reaches_replies_and_other_processes(app, app_config, runner,
     other = create_app(app_config)  # another worker on the same database
     path = data_copy / "resources.yaml"
     path.write_text(path.read_text().replace("phone: (209) 259-5552", "phone: (209) 259-5553"))
-    assert runner.invoke(args=["load-data", str(data_copy)]).exit_code == 0
+    assert runner.invoke(args=["load-data", str(data_copy), "--yes"]).exit_code == 0
     assert "(209) 259-5553" in text("shelter")
     with other.app_context():
         snapshot = get_store().snapshot()  # TABLE_REFRESH_SECONDS=0: checks the version now
     assert snapshot.table.resources["chest-of-hope-helpline"].phone == "+12092595553"
+
+
+def edited_copy(data_copy):
+    """data_copy with Chest of Hope's number changed."""
+    path = data_copy / "resources.yaml"
+    path.write_text(path.read_text().replace("phone: (209) 259-5552", "phone: (209) 259-5553"))
+    return data_copy
+
+
+def test_load_lists_changes_and_asks(app, runner, data_copy):
+    before = current(app)
+    result = runner.invoke(args=["load-data", str(edited_copy(data_copy))], input="n\n")
+    assert "changed  resources.yaml: chest-of-hope-helpline" in result.output
+    assert "Replace the live table" in result.output
+    assert result.exit_code == 1  # declined
+    assert current(app) == before
+    result = runner.invoke(args=["load-data", str(data_copy)], input="y\n")
+    assert result.exit_code == 0 and "Loaded" in result.output
+    assert current(app) != before
+
+
+def test_dry_run_only_lists(app, runner, data_copy):
+    before = current(app)
+    result = runner.invoke(args=["load-data", str(edited_copy(data_copy)), "--dry-run"])
+    assert result.exit_code == 0
+    assert "resources.yaml: chest-of-hope-helpline" in result.output and "Dry run" in result.output
+    assert current(app) == before
+
+
+def test_load_is_audited(app, runner, data_copy):
+    from sqlalchemy import select
+
+    from bot.store.models import AuditEntry
+
+    runner.invoke(args=["load-data", str(edited_copy(data_copy)), "--yes"])
+    with app.app_context(), get_store().session() as session:
+        entry = session.scalars(select(AuditEntry)).one()
+    assert entry.target == "resources.yaml: chest-of-hope-helpline" and entry.action == "load-data"
+    assert "(209) 259-5552" in entry.old and "(209) 259-5553" in entry.new
+
+
+def test_export_round_trip(app, runner, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert runner.invoke(args=["export-data", str(first)]).exit_code == 0
+    result = runner.invoke(args=["load-data", str(first)])
+    assert "Nothing to change" in result.output
+    runner.invoke(args=["export-data", str(second)])
+    for path in sorted(first.iterdir()):
+        assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def test_export_of_an_edit_loads_back(app, runner, data_copy, tmp_path):
+    runner.invoke(args=["load-data", str(edited_copy(data_copy)), "--yes"])
+    runner.invoke(args=["export-data", str(tmp_path / "out")])
+    assert "phone: (209) 259-5553" in (tmp_path / "out" / "resources.yaml").read_text()
+
+
+def test_export_default_folder(app, runner):
+    result = runner.invoke(args=["export-data"])
+    assert result.exit_code == 0
+    assert "Exported the live table to" in result.output and result.output.strip().endswith("export")

@@ -8,6 +8,6 @@ from . import data, fallback, simulate, staff
 
 def init_app(app: Flask) -> None:
     """Register every command."""
-    for command in (data.load_data, data.check_data, simulate.sms, simulate.call, staff.add_staff,
+    for command in (data.load_data, data.export_data, data.check_data, simulate.sms, simulate.call, staff.add_staff,
                     fallback.fallback_twiml):
         app.cli.add_command(command)

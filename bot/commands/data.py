@@ -1,15 +1,16 @@
-"""Data commands: ``load-data [PATH]`` and ``check-data [PATH]``."""
+"""Data commands: ``load-data [PATH]``, ``export-data [PATH]`` and ``check-data [PATH]``."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import checks, replytests
-from ..datafiles import read_reply_tests, read_table
+from .. import checks, editing, replytests
+from ..datafiles import docs_from_table, read_reply_tests, read_table, write_docs
 from ..matching import Matcher
 from ..store import get_store
 from ..table import Table
@@ -20,16 +21,56 @@ path_argument = click.argument("path", required=False, type=click.Path(file_okay
 
 @click.command("load-data")
 @path_argument
+@click.option("--dry-run", is_flag=True, help="Only list what would change.")
+@click.option("--yes", is_flag=True, help="Replace without asking (for scripts).")
 @with_appcontext
-def load_data(path: str | None) -> None:
+def load_data(path: str | None, dry_run: bool, yes: bool) -> None:
     """Check PATH (default: data/) and replace the resource table with it, all or nothing."""
     path = path or current_app.config["DATA_DIR"]
     table = _read_or_exit(path, "Nothing loaded: {n} problem(s) in {path}; the table is unchanged.")
+    store = get_store()
     try:
-        version = get_store().replace_table(table)
+        current = store.current_table()
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"the database is unavailable ({type(exc).__name__}); nothing changed")
+    changes = editing.changes(docs_from_table(current), docs_from_table(table)) if current else []
+    if current is not None:
+        if not changes:
+            click.echo(f"Nothing to change: the database already holds {path}.")
+            return
+        click.echo(f"Loading {path} would change {len(changes)} entr{'y' if len(changes) == 1 else 'ies'}:")
+        for change in changes:
+            kind = "added" if change.old is None else "removed" if change.new is None else "changed"
+            click.echo(f"  {kind:8} {change.target}")
+        if dry_run:
+            click.echo("Dry run: nothing changed.")
+            return
+        if not yes:
+            click.confirm("Replace the live table with these?", abort=True)
+    elif dry_run:
+        click.echo(f"Dry run: the database has no table yet; {path} would be loaded.")
+        return
+    try:
+        version = store.replace_table(table, who=f"flask load-data {path}", changes=changes, action="load-data")
     except SQLAlchemyError as exc:
         raise click.ClickException(f"the database refused the table ({type(exc).__name__}); nothing changed")
     click.echo(f"Loaded {path}: {_summary(table)} (table version {version}).")
+
+
+@click.command("export-data")
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+@with_appcontext
+def export_data(path: str | None) -> None:
+    """Write the live table as data/'s files into PATH (default: instance/export), deterministically."""
+    path = path or str(Path(current_app.instance_path) / "export")
+    try:
+        table = get_store().current_table()
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"the database is unavailable ({type(exc).__name__})")
+    if table is None:
+        raise click.ClickException("the database has no table yet: run `flask --app bot load-data`")
+    write_docs(docs_from_table(table), path)
+    click.echo(f"Exported the live table to {path}")
 
 
 @click.command("check-data")

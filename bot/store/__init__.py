@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from flask import Flask, current_app
 from sqlalchemy import create_engine, event
@@ -20,14 +20,20 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..datafiles import read_table
+from ..editing import EntryChange
 from ..matching import Matcher
 from ..table import Table
 from ..validation import DataError, build_table
+from .models import AuditEntry, TableState
 from .schema import migrate, startup_lock
 from .usage import UsageBuffer
 from .tables import load_docs, save_table, table_version
 
 log = logging.getLogger(__name__)
+
+
+class StaleTable(Exception):
+    """The table changed between reading it and saving a change to it."""
 
 
 @dataclass(frozen=True)
@@ -93,10 +99,19 @@ class Store:
         except DataError as exc:
             log.error("the database is empty and data/ has problems, so nothing was loaded:\n%s", exc)
 
-    def replace_table(self, table: Table) -> int:
-        """Write ``table`` in one transaction and use it at once; returns the new version."""
+    def replace_table(self, table: Table, who: str = "", changes: Sequence[EntryChange] = (),
+                      action: str = "replace table", expected_version: int | None = None) -> int:
+        """Write ``table`` and its audit entries in one transaction and use it at once; the new version.
+
+        With ``expected_version``, refuse (StaleTable) if someone else changed the table since.
+        """
         with self.session() as session:
+            state = session.get(TableState, 1, with_for_update=True)
+            if expected_version is not None and (state.version if state else None) != expected_version:
+                raise StaleTable("the table was changed by someone else meanwhile")
             version = save_table(session, table)
+            session.add_all(AuditEntry(who=who, action=action, target=c.target, old=c.old, new=c.new)
+                            for c in changes)
         self._snapshot = Snapshot(table, Matcher(table), version)
         return version
 
@@ -109,6 +124,13 @@ class Store:
                 log.warning("could not check the resource table (%s); using the one in memory",
                             type(exc).__name__)
         return self._snapshot
+
+    def current_table(self) -> Table | None:
+        """The table as the database holds it now (None if it has none), read fresh."""
+        with self.session() as session:
+            if table_version(session) is None:
+                return None
+            return build_table(load_docs(session))
 
     def refresh(self, force: bool = False) -> None:
         """Rebuild the snapshot if the table's version changed (one process at a time)."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -187,5 +187,5 @@ class AuditEntry(Base):
     who: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(120))
-    old: Mapped[str | None] = mapped_column(String(4000))
-    new: Mapped[str | None] = mapped_column(String(4000))
+    old: Mapped[str | None] = mapped_column(Text)  # the entry as YAML (None: added)
+    new: Mapped[str | None] = mapped_column(Text)  # (None: removed)

@@ -38,8 +38,8 @@ def upgrade() -> None:
     sa.Column('who', sa.String(length=254), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('target', sa.String(length=120), nullable=False),
-    sa.Column('old', sa.String(length=4000), nullable=True),
-    sa.Column('new', sa.String(length=4000), nullable=True),
+    sa.Column('old', sa.Text(), nullable=True),
+    sa.Column('new', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
