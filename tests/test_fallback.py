@@ -101,7 +101,7 @@ def test_numbers_come_from_the_table_in_the_database(app, runner, data_copy, tmp
     text = text.replace("phone: (888) 373-7888", "phone: (888) 373-7889")  # the fallback line
     text = text.replace("phone: (209) 948-1911", "phone: (209) 948-1912")
     path.write_text(text)
-    assert runner.invoke(args=["load-data", str(data_copy)]).exit_code == 0
+    assert runner.invoke(args=["load-data", str(data_copy), "--yes"]).exit_code == 0
     sms, voice = write(runner, tmp_path / "after")  # data/ itself is unchanged: the database's table is used
     for root in (sms, voice):
         xml = ET.tostring(root, encoding="unicode")
@@ -115,7 +115,7 @@ def test_numbers_come_from_the_table_in_the_database(app, runner, data_copy, tmp
 def test_a_changed_fallback_line_is_dialed(app, runner, data_copy, tmp_path):
     path = data_copy / "menu.yaml"
     path.write_text(path.read_text().replace("fallback: national-hotline", "fallback: womens-center-hotline"))
-    assert runner.invoke(args=["load-data", str(data_copy)]).exit_code == 0
+    assert runner.invoke(args=["load-data", str(data_copy), "--yes"]).exit_code == 0
     _, voice = write(runner, tmp_path)
     assert voice.find("Dial").text == "+12099481911"
 
