@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from ..store import get_store, staff
 
-MIN_PASSWORD = 10
+MIN_PASSWORD = staff.MIN_PASSWORD
 
 
 @click.command("add-staff")

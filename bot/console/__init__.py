@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, Flask, request
 from flask_login import LoginManager, current_user
 
-from . import auth, home, simulators
+from . import accounts, auth, home, simulators, usage
 
 bp = Blueprint("console", __name__, url_prefix="/console", static_folder="static")
 bp.register_blueprint(auth.bp)
 bp.register_blueprint(home.bp)
 bp.register_blueprint(simulators.bp)
+bp.register_blueprint(usage.bp)
+bp.register_blueprint(accounts.bp)
 
 OPEN_ENDPOINTS = {"console.auth.login", "console.static"}
 SECURITY_HEADERS = {

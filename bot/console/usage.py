@@ -1,0 +1,66 @@
+"""The usage report: charts and totals of what the line was used for, and a CSV download.
+
+Staff and admins alike. Counts under 5 are shown as "<5" everywhere; the counts never hold a
+number, a hash of one or a message body, and simulator, console and test traffic is not counted.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from flask import Blueprint, Response, render_template, request
+
+from .. import report
+from ..store import get_store, reports
+from ..table import TIMEZONE
+
+bp = Blueprint("usage", __name__)
+
+
+@bp.get("/usage")
+def page():
+    """Charts for the last ``?days=`` days (30 by default, 7 to 365), and the totals."""
+    start, end, days = _period()
+    rows, totals = _read(start, end)
+    built = report.build(rows, start, end, totals, _labels())
+    return render_template("console/usage.html", report=built, days=days, choices=(7, 30, 90, 365))
+
+
+@bp.get("/usage.csv")
+def download():
+    """day,kind,key,count for each day of the period, then the totals; counts under 5 as "<5"."""
+    start, end, _ = _period()
+    rows, totals = _read(start, end)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(report.csv_rows(report.counts(rows), totals))
+    filename = report.csv_filename(start, end)
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _period():
+    days = report.bounded_days(request.args.get("days"))
+    start, end = report.period(days, datetime.now(TIMEZONE).date())
+    return start, end, days
+
+
+def _read(start, end):
+    """The stored counts of the period (this process's pending counts written first)."""
+    store = get_store()
+    store.usage.flush()
+    with store.session() as session:
+        return reports.daily(session, start, end), reports.totals(session, start, end)
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """Readable names of lines and languages, from the live table (keys stay as they are without one)."""
+    snapshot = get_store().snapshot()
+    if snapshot is None:
+        return {}
+    table = snapshot.table
+    lang = table.default_language
+    return {
+        "connected": {key: f"{r.name.get(lang) or key} ({key})" for key, r in table.resources.items()},
+        "language": {code: language.name for code, language in table.languages.items()},
+    }
