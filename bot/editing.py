@@ -13,8 +13,10 @@ from typing import Any
 import yaml
 
 from . import callsim, replies
+from .datafiles import docs_from_table
 from .matching import Matcher
 from .table import Table
+from .validation import DataError, build_table
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,24 @@ class ReplyChange:
     label: str  # "en HOUSING", "es key 2"
     before: str
     after: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    table: Table | None  # the new table; None when the change has problems
+    problems: tuple[str, ...]
+    entries: tuple[EntryChange, ...]  # what changes in the table (for the audit log)
+    replies: tuple[ReplyChange, ...]  # what texters and callers would get differently
+
+
+def propose(current: Table, new_docs: dict[str, Any]) -> Proposal:
+    """Check ``new_docs`` exactly as load-data does and say what would change against ``current``."""
+    try:
+        new = build_table(new_docs)
+    except DataError as exc:
+        return Proposal(None, tuple(map(str, exc.problems)), (), ())
+    return Proposal(new, (), tuple(changes(docs_from_table(current), docs_from_table(new))),
+                    tuple(preview(current, new)))
 
 
 def dump(value: Any) -> str:

@@ -185,6 +185,11 @@ def _resource(c: _Checker, e: dict, organizations: dict) -> Resource:
         if lang not in c.languages:
             c.fail(f, key, f"languages: unknown language {lang!r}")
     verified = e.get("last_verified")
+    if isinstance(verified, str):
+        try:
+            verified = date.fromisoformat(verified.strip()) if verified.strip() else None
+        except ValueError:
+            pass
     if verified is not None and not isinstance(verified, date):
         c.fail(f, key, f"last_verified {verified!r}: write a date as YYYY-MM-DD")
         verified = None

@@ -75,3 +75,28 @@ def test_staff_test_a_text_and_a_call(browser, live_server):
     page.click("text=Call simulator")
     page.click("button[name=press][value='1']")
     expect(page.locator("#connected")).to_contain_text("(209) 948-1911")
+
+
+def test_admin_edits_a_number_and_the_simulator_sends_it(browser, live_server):
+    from playwright.sync_api import expect
+
+    from bot.store import get_store, staff
+
+    app, base = live_server
+    with app.app_context(), get_store().session() as session:
+        staff.add(session, "admin@example.org", STAFF_PASSWORD, "admin")
+    page = browser.new_page()
+    sign_in(page, base, "admin@example.org")
+
+    page.click("text=Resources")
+    page.click("#resource-chest-of-hope-helpline >> text=Edit")
+    page.fill("input[name=phone]", "(209) 259-5553")
+    page.click("#preview")
+    expect(page.locator("body")).to_contain_text("SMS en HOUSING")
+    page.click("#save")
+    expect(page.locator(".flash")).to_contain_text("Saved")
+
+    page.click("text=SMS simulator")
+    page.fill("textarea[name=body]", "I need a place to stay")
+    page.click("#send")
+    expect(page.locator("#conversation")).to_contain_text("(209) 259-5553")

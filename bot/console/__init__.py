@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, request
 from flask_login import LoginManager, current_user
 
-from . import accounts, auth, home, simulators, usage
+from . import accounts, auth, changes, home, resources, simulators, usage
 
 bp = Blueprint("console", __name__, url_prefix="/console", static_folder="static")
 bp.register_blueprint(auth.bp)
@@ -12,6 +12,8 @@ bp.register_blueprint(home.bp)
 bp.register_blueprint(simulators.bp)
 bp.register_blueprint(usage.bp)
 bp.register_blueprint(accounts.bp)
+bp.register_blueprint(resources.bp)
+bp.register_blueprint(changes.bp)
 
 OPEN_ENDPOINTS = {"console.auth.login", "console.static"}
 SECURITY_HEADERS = {

@@ -1,0 +1,56 @@
+"""Admins edit any part of the table as its data/ file (YAML); everyone reads the audit log."""
+from __future__ import annotations
+
+import difflib
+
+import yaml
+from flask import Blueprint, abort, render_template, request
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from .. import editing
+from ..datafiles import docs_from_table
+from ..store import get_store
+from ..store.models import AuditEntry
+from ..validation import FILES
+from .auth import admin_required
+from .resources import review
+
+bp = Blueprint("changes", __name__)
+AUDIT_PAGE = 200
+
+
+@bp.route("/files/<name>", methods=["GET", "POST"])
+@admin_required
+def edit_file(name: str):
+    """One of data/'s files as the live table holds it, to edit and preview (organizations, topics,
+    keywords, menu options, prompts, wording, languages)."""
+    if name not in FILES:
+        abort(404)
+    snapshot = get_store().snapshot()
+    docs = docs_from_table(snapshot.table)
+    form = FlaskForm()
+    text = editing.dump(docs[name])
+    if form.validate_on_submit():
+        text = request.form.get("text", "")
+        try:
+            docs[name] = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            return render_template("console/file_edit.html", name=name, text=text, form=form, files=FILES,
+                                   error=f"{name} cannot be read: {exc}"), 422
+        return review(snapshot.table, snapshot.version, docs, name)
+    return render_template("console/file_edit.html", name=name, text=text, form=form, files=FILES, error=None)
+
+
+@bp.get("/audit")
+def audit():
+    """Who changed what and when, newest first, each with its old and new value."""
+    with get_store().session() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE)).all()
+    return render_template("console/audit.html", entries=entries, diff=_diff)
+
+
+def _diff(old: str | None, new: str | None) -> str:
+    """The change between two YAML entries, as unified diff lines."""
+    lines = difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(), "before", "after", lineterm="")
+    return "\n".join(list(lines)[2:])

@@ -1,0 +1,121 @@
+"""Resources: the numbers and how fresh each is; "verified today" for staff, editing for admins."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import editing
+from ..datafiles import docs_from_table
+from ..store import StaleTable, get_store
+from ..table import TIMEZONE, Table
+from .auth import admin_required
+
+bp = Blueprint("resources", __name__, url_prefix="/resources")
+FIELDS = ("phone", "text", "hours", "organization")
+
+
+@bp.get("/")
+def index():
+    """Every resource, the never or long-ago verified first."""
+    table = _table()
+    today, days = _today(), current_app.config["VERIFY_DAYS"]
+    rows = sorted(table.resources.values(), key=lambda r: r.last_verified or date.min)
+    stale = {r.key for r in rows if r.last_verified is None or (today - r.last_verified).days > days}
+    return render_template("console/resources.html", rows=rows, stale=stale, days=days, form=FlaskForm(),
+                           language=table.default_language)
+
+
+@bp.post("/<key>/verified")
+def verified(key: str):
+    """Mark a resource's number as confirmed today by the signed-in staff member."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    snapshot = get_store().snapshot()
+    entry = _entry(snapshot.table, key)
+    entry.update(last_verified=_today(), verified_by=current_user.email)
+    docs = editing.with_entry(docs_from_table(snapshot.table), "resources.yaml", key, entry)
+    proposal = editing.propose(snapshot.table, docs)
+    get_store().replace_table(proposal.table, who=current_user.email, changes=proposal.entries, action="verify",
+                              expected_version=snapshot.version)
+    flash(f"{entry['name'][snapshot.table.default_language]} marked as verified today.")
+    return redirect(url_for("console.resources.index"))
+
+
+@bp.route("/<key>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(key: str):
+    """A form for one resource; its changes are previewed before they are saved."""
+    snapshot = get_store().snapshot()
+    entry = _entry(snapshot.table, key)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        for lang in snapshot.table.languages:
+            entry["name"][lang] = request.form.get(f"name_{lang}", "").strip()
+            entry["description"][lang] = request.form.get(f"description_{lang}", "").strip()
+        for field in FIELDS:
+            entry[field] = request.form.get(field, "").strip() or None
+        entry["languages"] = [x.strip() for x in request.form.get("languages", "").split(",") if x.strip()]
+        docs = editing.with_entry(docs_from_table(snapshot.table), "resources.yaml", key, entry)
+        return review(snapshot.table, snapshot.version, docs, f"resource {key}")
+    return render_template("console/resource_edit.html", form=form, entry=entry, key=key,
+                           languages=snapshot.table.languages, organizations=snapshot.table.organizations)
+
+
+def review(current: Table, version: int | None, docs: dict, what: str):
+    """The preview of a change: its problems, or the entries and replies it changes, and a Save button."""
+    proposal = editing.propose(current, docs)
+    payload = json.dumps(docs, default=str)
+    return render_template("console/review.html", proposal=proposal, what=what, payload=payload,
+                           version=version, form=FlaskForm())
+
+
+@bp.post("/save")
+@admin_required
+def save():
+    """Save a reviewed change in one transaction, with its audit entries; refuse if the table moved on."""
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    snapshot = get_store().snapshot()
+    proposal = editing.propose(snapshot.table, json.loads(request.form["payload"]))
+    if proposal.table is None:
+        return review(snapshot.table, snapshot.version, json.loads(request.form["payload"]), request.form["what"])
+    try:
+        get_store().replace_table(proposal.table, who=current_user.email, changes=proposal.entries,
+                                  action=f"edit {request.form['what']}"[:40],
+                                  expected_version=int(request.form.get("version") or -1))
+    except StaleTable:
+        flash("Someone else changed the table meanwhile (or the database was down): nothing was saved. "
+              "Please make your change again.")
+        return redirect(url_for("console.resources.index"))
+    except SQLAlchemyError:
+        flash("The database is unavailable: nothing was saved.")
+        return redirect(url_for("console.resources.index"))
+    flash(f"Saved: {len(proposal.entries)} change(s). Every instance uses them within seconds.")
+    return redirect(url_for("console.resources.index"))
+
+
+def _entry(table: Table, key: str) -> dict:
+    """The resource ``key`` as an entry of resources.yaml (404 if there is none)."""
+    entry = next((e for e in docs_from_table(table)["resources.yaml"] if e["key"] == key), None)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def _table() -> Table:
+    """The live table (503 when there is none at all)."""
+    snapshot = get_store().snapshot()
+    if snapshot is None:
+        abort(503)
+    return snapshot.table
+
+
+def _today() -> date:
+    """Today in San Joaquin County."""
+    return datetime.now(TIMEZONE).date()

@@ -1,0 +1,144 @@
+"""Resources in the console: verification by staff; editing, preview, save and audit by admins."""
+import html
+import re
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from bot.store import get_store
+from bot.store.models import AuditEntry
+from conftest import csrf_token
+
+
+def live(app):
+    """The table the app answers with now."""
+    with app.app_context():
+        return get_store().snapshot().table
+
+
+def audit(app):
+    with app.app_context(), get_store().session() as session:
+        return session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+
+
+def edit_resource(client, key, **changes):
+    """Fill the resource form as it is, with ``changes``; returns the preview page."""
+    page = client.get(f"/console/resources/{key}/edit").get_data(as_text=True)
+    form = {m.group(1): html.unescape(m.group(2)) for m in re.finditer(r'<input name="([^"]+)" value="([^"]*)"', page)}
+    form.update({m.group(1): html.unescape(m.group(2)) for m in
+                 re.finditer(r'<textarea name="([^"]+)"[^>]*>([^<]*)</textarea>', page)})
+    form["organization"] = re.search(r'<option value="([^"]+)" selected', page).group(1)
+    form.update(changes, csrf_token=csrf_token(client, f"/console/resources/{key}/edit"))
+    response = client.post(f"/console/resources/{key}/edit", data=form)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def save(client, preview):
+    """Press "Save the change" on a preview page."""
+    fields = {name: html.unescape(value) for name, value in
+              re.findall(r'<input type="hidden" name="(payload|version|what)" value="([^"]*)"', preview)}
+    fields["csrf_token"] = csrf_token(client, "/console/resources/")
+    return client.post("/console/resources/save", data=fields)
+
+
+def test_resources_list_stale_first(app, login):
+    page = login().get("/console/resources/").get_data(as_text=True)
+    assert page.count("never") >= 3
+    assert "(209) 948-1911" in page or "+12099481911" in page
+
+
+def test_staff_verify_a_number(app, login):
+    client = login("staff")
+    response = client.post("/console/resources/national-hotline/verified",
+                           data={"csrf_token": csrf_token(client, "/console/resources/")})
+    assert response.status_code == 302
+    resource = live(app).resources["national-hotline"]
+    assert resource.last_verified is not None and resource.verified_by == "staff@example.org"
+    [entry] = audit(app)
+    assert entry.action == "verify" and entry.who == "staff@example.org"
+    assert "last_verified: null" in entry.old and "verified_by: staff@example.org" in entry.new
+
+
+def test_verify_needs_csrf(login):
+    assert login("staff").post("/console/resources/national-hotline/verified").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/console/resources/national-hotline/edit", "/console/files/topics.yaml"])
+def test_staff_cannot_edit(login, path):
+    client = login("staff")
+    assert client.get(path).status_code == 403
+    assert client.post("/console/resources/save", data={"csrf_token": csrf_token(client, "/console/")}).status_code == 403
+
+
+def test_admin_edits_a_number_with_preview_and_audit(app, login, text):
+    client = login("admin")
+    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-5553")
+    assert "resources.yaml: chest-of-hope-helpline" in preview
+    assert "SMS en HOUSING" in preview and "VOICE en key 2" in preview  # the replies it changes
+    assert live(app).resources["chest-of-hope-helpline"].phone == "+12092595552"  # not saved yet
+    assert save(client, preview).status_code == 302
+    assert live(app).resources["chest-of-hope-helpline"].phone == "+12092595553"
+    assert "(209) 259-5553" in text("shelter")
+    [entry] = audit(app)
+    assert entry.who == "admin@example.org" and "(209) 259-5552" in entry.old and "(209) 259-5553" in entry.new
+    assert "259-5553" in client.get("/console/audit").get_data(as_text=True)
+
+
+def test_a_bad_number_is_refused_with_the_reason(app, login):
+    client = login("admin")
+    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-555")
+    assert "The change was refused" in preview
+    assert "resources.yaml: chest-of-hope-helpline: phone:" in html.unescape(preview)
+    assert 'id="save"' not in preview
+    assert live(app).resources["chest-of-hope-helpline"].phone == "+12092595552"
+
+
+def test_a_keyword_in_two_topics_is_refused(app, login):
+    client = login("admin")
+    text = client.get("/console/files/topics.yaml").get_data(as_text=True)
+    doc = yaml.safe_load(html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", text, re.S).group(1)))
+    next(t for t in doc["topics"] if t["key"] == "INFO")["keywords"]["en"].append("shelter")
+    response = client.post("/console/files/topics.yaml", data={"text": yaml.safe_dump(doc, allow_unicode=True),
+                                                               "csrf_token": csrf_token(client, "/console/files/topics.yaml")})
+    page = html.unescape(response.get_data(as_text=True))
+    assert "keyword 'shelter' is also a keyword of HOUSING" in page
+    assert audit(app) == []
+
+
+def test_admin_adds_a_keyword_in_the_file_editor(app, login, text):
+    client = login("admin")
+    page = client.get("/console/files/topics.yaml").get_data(as_text=True)
+    doc = yaml.safe_load(html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1)))
+    next(t for t in doc["topics"] if t["key"] == "HOUSING")["keywords"]["en"].append("motel")
+    assert text("motel").startswith("Text HOTLINE")  # unmatched before
+    preview = client.post("/console/files/topics.yaml", data={"text": yaml.safe_dump(doc, allow_unicode=True),
+                                                              "csrf_token": csrf_token(client, "/console/files/topics.yaml")})
+    assert save(client, preview.get_data(as_text=True)).status_code == 302
+    assert "(209) 259-5552" in text("motel")
+    assert [e.target for e in audit(app)] == ["topics.yaml: HOUSING"]
+
+
+def test_broken_yaml_is_refused(login):
+    client = login("admin")
+    response = client.post("/console/files/menu.yaml", data={"text": "options: [unclosed",
+                                                             "csrf_token": csrf_token(client, "/console/files/menu.yaml")})
+    assert response.status_code == 422 and "cannot be read" in response.get_data(as_text=True)
+
+
+def test_a_change_made_meanwhile_is_not_overwritten(app, login, runner):
+    client = login("admin")
+    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-5553")
+    client.post("/console/resources/national-hotline/verified",
+                data={"csrf_token": csrf_token(client, "/console/resources/")})  # the table moves on
+    response = save(client, preview)
+    assert response.status_code == 302
+    assert live(app).resources["chest-of-hope-helpline"].phone == "+12092595552"
+    assert "Someone else changed the table" in client.get("/console/resources/").get_data(as_text=True)
+
+
+def test_unknown_file_or_resource(login):
+    client = login("admin")
+    assert client.get("/console/files/secrets.yaml").status_code == 404
+    assert client.get("/console/resources/nope/edit").status_code == 404
