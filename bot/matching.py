@@ -56,6 +56,7 @@ class Matcher:
         for lang in table.languages.values():
             for word in lang.hints:
                 self.hints.setdefault(normalize(word), set()).add(lang.code)
+        self.longest_word = max((len(p[0]) for p in self.phrases if len(p) == 1), default=0)
         self.deletions: dict[str, set[str]] = {}  # one-letter deletions -> keyword words
         for phrase in self.phrases:
             if len(phrase) == 1 and len(phrase[0]) >= FUZZY_MIN_LENGTH:
@@ -79,7 +80,8 @@ class Matcher:
                     switch = self.switch[gram]
                     known.update(range(i, i + n))
         for i, word in enumerate(words):
-            if i not in known and word not in self.hints and len(word) >= FUZZY_MIN_LENGTH:
+            if (i not in known and word not in self.hints
+                    and FUZZY_MIN_LENGTH <= len(word) <= self.longest_word + 2):  # longer: too far off
                 near = self.closest(word)
                 if near:
                     hits.append(self.phrases[(near,)])
