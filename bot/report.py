@@ -263,7 +263,8 @@ def _css(series: int, n: int) -> str:
 
 def _scale(highest: int) -> tuple[int, int]:
     """The axis' top and its step (1, 2 or 5 times a power of ten), with at most 5 steps; at least 5."""
-    highest = max(highest, SMALL)
+    if highest <= SMALL:
+        return SMALL, SMALL  # no ticks inside the "<5" band
     magnitude = 10 ** max(0, math.floor(math.log10(highest / 5)))
     for factor in (1, 2, 5, 10):
         step = factor * magnitude

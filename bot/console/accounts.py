@@ -27,12 +27,13 @@ ROLE_CHOICES = [SelectChoice("staff", "staff: test and verify"),
 
 
 class AddForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254),
-                                            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Give an email address.")])
+    email = EmailField("Email", filters=[lambda v: v.strip().lower() if v else v],
+                       validators=[DataRequired(), Length(max=254),
+                                   Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Give an email address.")])
     role = SelectField("Role", choices=ROLE_CHOICES, default="staff")
     password = PasswordField("Password", validators=[
-        DataRequired(), Length(min=staff.MIN_PASSWORD, max=200,
-                               message=f"The password needs at least {staff.MIN_PASSWORD} characters.")])
+        DataRequired(), Length(max=200),
+        Length(min=staff.MIN_PASSWORD, message=f"The password needs at least {staff.MIN_PASSWORD} characters.")])
     confirm = PasswordField("Password again", validators=[
         DataRequired(), EqualTo("password", message="The two passwords differ.")])
 
@@ -64,7 +65,7 @@ def add():
             account = staff.add(session, form.email.data, form.password.data, form.role.data)
             email, role = account.email, account.role
     except IntegrityError:  # the same email added at the same moment
-        form.email.errors = [f"{form.email.data.strip().lower()} already has an account"]
+        form.email.errors = [f"{form.email.data} already has an account"]
         return _page(form), 400
     except staff.AccountError as exc:
         form.email.errors = [str(exc)]
