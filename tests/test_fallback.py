@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from bot import create_app
 from bot.phones import display
 from bot.store import get_store
 from conftest import DATA_DIR
@@ -126,3 +127,14 @@ def test_outdir_that_is_a_file_is_refused(runner, tmp_path):
     result = runner.invoke(args=["fallback-twiml", str(target)])
     assert result.exit_code != 0
     assert target.read_text() == ""
+
+
+def test_database_down_builds_from_data_and_says_so(app_config, tmp_path):
+    app = create_app({**app_config, "DATABASE_URL": f"sqlite:///{tmp_path / 'missing' / 'dir' / 'helpline.db'}"})
+    outdir = tmp_path / "out"
+    result = app.test_cli_runner().invoke(args=["fallback-twiml", str(outdir)])
+    assert result.exit_code == 0, result.output
+    assert "the database did not answer" in result.output
+    sms = ET.parse(outdir / "sms.xml").getroot()
+    assert any(n in sms.find("Message").text for n in always_open_numbers(table(app)))
+    app.extensions["store"].engine.dispose()
