@@ -34,18 +34,19 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
     if snapshot is None:
         return None
     table, key = snapshot.table, hash_key.encode()
-    sender = sender_hash(number, key)
+    sender = sender_hash(number, key) if number.strip() else None  # no sender: nothing to remember
     sid = keyed_hash(message_sid, key) if message_sid and not simulated else None
     earlier = _try(store, lambda s: messages.answered(s, sid), None) if sid else None
     if earlier is not None:  # Twilio retried: the same answer again, counted once
         topics = tuple(filter(None, earlier.topics.split(",")))
         body_again = None if earlier.silent else replies.sms(table, topics, earlier.language)
         return texting.Outcome(body_again, texting.SenderState(), earlier.language, topics)
-    state = _try(store, lambda s: senders.load(s, sender, simulated), texting.SenderState())
+    state = _try(store, lambda s: senders.load(s, sender, simulated), texting.SenderState()) if sender \
+        else texting.SenderState()
     outcome = texting.answer(table, snapshot.matcher, body, state, opt_out_type, language)
-    if outcome.state != state:
+    if sender and outcome.state != state:
         _try(store, lambda s: senders.save(s, sender, outcome.state, simulated), None)
-    if outcome.body and limit and not simulated and not _try(
+    if sender and outcome.body and limit and not simulated and not _try(
             store, lambda s: messages.take_reply(s, sender, limit.replies, limit.seconds), True):
         log.warning("sms reply limit reached for a sender; answering with an empty reply")
         outcome = replace(outcome, body=None, topics=())
