@@ -6,6 +6,7 @@ redirects back to the list (POST-redirect-GET) with a message.
 """
 from __future__ import annotations
 
+import logging
 from datetime import timezone
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -22,6 +23,7 @@ from ..table import TIMEZONE
 from .auth import admin_required
 
 bp = Blueprint("accounts", __name__)
+log = logging.getLogger(__name__)
 ROLE_CHOICES = [SelectChoice("staff", "staff: test and verify"),
                 SelectChoice("admin", "admin: also edit the table and manage accounts")]
 
@@ -70,6 +72,7 @@ def add():
     except staff.AccountError as exc:
         form.email.errors = [str(exc)]
         return _page(form), 400
+    log.info("console account %s (%s) added by %s", email, role, current_user.email)
     flash(f"Added {email} ({role}).")
     return redirect(url_for(".index"))
 
@@ -88,6 +91,7 @@ def change_role(account_id: int):
     except staff.AccountError as exc:
         flash(str(exc))
     else:
+        log.info("console account %s made %s by %s", email, role, current_user.email)
         flash(f"{email} is now {role}.")
     return redirect(url_for(".index"))
 
@@ -103,6 +107,7 @@ def remove(account_id: int):
         except staff.AccountError as exc:
             flash(str(exc))
         else:
+            log.info("console account %s removed by %s", email, current_user.email)
             flash(f"Removed {email}.")
         return redirect(url_for(".index"))
     with get_store().session() as session:
