@@ -211,3 +211,20 @@ def test_csrf_is_enforced(app, login, add_staff):
     assert client.post(f"/console/accounts/{someone}/remove").status_code == 400
     assert client.post(f"/console/accounts/{someone}/remove", data={"csrf_token": "forged"}).status_code == 400
     assert accounts(app) == {"admin@example.org": "admin", "someone@example.org": "staff"}
+
+
+def test_account_changes_are_audited(app, login):
+    from sqlalchemy import select
+
+    from bot.store import get_store
+    from bot.store.models import AuditEntry
+    from conftest import csrf_token
+
+    client = login("admin")
+    client.post("/console/accounts", data={"email": "new@example.org", "role": "staff",
+                                           "password": "a long password", "confirm": "a long password",
+                                           "csrf_token": csrf_token(client, "/console/accounts")})
+    with app.app_context(), get_store().session() as session:
+        entries = session.scalars(select(AuditEntry)).all()
+    assert [(e.who, e.action, e.target) for e in entries] == [("admin@example.org", "add account", "account new@example.org")]
+    assert "long password" not in (entries[0].new or "")

@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ..store import get_store, staff
-from ..store.models import Staff
+from ..store.models import AuditEntry, Staff
 from ..table import TIMEZONE
 from .auth import admin_required
 
@@ -66,6 +66,7 @@ def add():
         with get_store().session() as session:
             account = staff.add(session, form.email.data, form.password.data, form.role.data)
             email, role = account.email, account.role
+            _audit(session, "add account", email, None, role)
     except IntegrityError:  # the same email added at the same moment
         form.email.errors = [f"{form.email.data} already has an account"]
         return _page(form), 400
@@ -86,8 +87,11 @@ def change_role(account_id: int):
         return redirect(url_for(".index"))
     try:
         with get_store().session() as session:
+            before = session.get(Staff, account_id)
+            before = before.role if before else None
             account = staff.set_role(session, current_user.id, account_id, form.role.data)
             email, role = account.email, account.role
+            _audit(session, "change role", email, before, role)
     except staff.AccountError as exc:
         flash(str(exc))
     else:
@@ -104,6 +108,7 @@ def remove(account_id: int):
         try:
             with get_store().session() as session:
                 email = staff.remove(session, current_user.id, account_id)
+                _audit(session, "remove account", email, "account", None)
         except staff.AccountError as exc:
             flash(str(exc))
         else:
@@ -118,6 +123,13 @@ def remove(account_id: int):
         email = account.email
     return render_template("console/account_remove.html", form=form, account_id=account_id, email=email,
                            own=account_id == current_user.id)
+
+
+def _audit(session, action: str, email: str, old: str | None, new: str | None) -> None:
+    """Account changes go to the audit log too (never a password)."""
+    session.add(AuditEntry(who=current_user.email, action=action, target=f"account {email}",
+                           old=f"role: {old}\n" if old and old != "account" else old,
+                           new=f"role: {new}\n" if new else None))
 
 
 def _page(form: AddForm):
