@@ -3,6 +3,7 @@ and helpers that sign webhook requests with twilio's own RequestValidator."""
 from __future__ import annotations
 
 import os
+import shutil
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -45,6 +46,14 @@ def app_config(tmp_path):
         "USAGE_FLUSH_SECONDS": 0,  # write usage counts at once
         "SESSION_COOKIE_SECURE": False,  # the test client talks plain http
     }
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A copy of data/ to edit."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    return folder
 
 
 @pytest.fixture

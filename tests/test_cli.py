@@ -1,5 +1,4 @@
 """flask load-data: all or nothing, named problems, idempotent."""
-import shutil
 
 import pytest
 
@@ -7,14 +6,6 @@ from bot import create_app
 from bot.store import get_store
 from bot.store.tables import load_docs, table_version
 from conftest import DATA_DIR
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    """A copy of data/ to edit."""
-    folder = tmp_path / "data"
-    shutil.copytree(DATA_DIR, folder)
-    return folder
 
 
 def current(app):

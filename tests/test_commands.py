@@ -1,5 +1,4 @@
 """The staff commands through Flask's CLI runner: sms, call, check-data, add-staff."""
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -8,13 +7,6 @@ from sqlalchemy import func, select
 from bot.store import get_store, staff
 from bot.store.models import Sender, SimulatedSender, Staff
 from conftest import DATA_DIR
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(DATA_DIR, folder)
-    return folder
 
 
 def count(app, model):

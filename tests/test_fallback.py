@@ -1,5 +1,4 @@
 """flask fallback-twiml OUTDIR: static TwiML for Twilio's fallback URLs, from the current table."""
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -10,14 +9,6 @@ from bot.store import get_store
 from conftest import DATA_DIR
 
 TWIML_VERBS = {"Say", "Pause", "Dial", "Hangup", "Message"}
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    """A copy of data/ to edit."""
-    folder = tmp_path / "data"
-    shutil.copytree(DATA_DIR, folder)
-    return folder
 
 
 def write(runner, outdir):

@@ -68,3 +68,16 @@ def test_refresh_picks_up_a_new_version(app, app_config):
         get_store().replace_table(get_store().snapshot().table)
     with other.app_context():
         assert get_store().snapshot().version == first + 1
+
+
+def test_migrations_match_the_models(app):
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.store.schema import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with app.app_context(), get_store().engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.check(config)  # raises when a model changed without a migration

@@ -111,24 +111,25 @@ class TableState(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Sender(Base):
+class _SenderColumns:
     """What the bot remembers of a sender, keyed by an HMAC of their number, never the number."""
 
-    __tablename__ = "sender"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     language: Mapped[str | None] = mapped_column(String(8))
     opted_out: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
-class SimulatedSender(Base):
-    """The same, for the staff simulators: kept apart so tests never touch real senders."""
+class Sender(_SenderColumns, Base):
+    """A real texter."""
+
+    __tablename__ = "sender"
+
+
+class SimulatedSender(_SenderColumns, Base):
+    """A texter of the staff simulators: kept apart so tests never touch real senders."""
 
     __tablename__ = "simulated_sender"
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    language: Mapped[str | None] = mapped_column(String(8))
-    opted_out: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
 class Staff(Base):
