@@ -20,3 +20,22 @@ def test_database_down(app_config, tmp_path):
     root = parse_twiml(post_signed(client, "/sms", {"From": "+12095550100", "Body": "I need a place to stay"}))
     assert "(209) 259-5552" in root.find("Message").text
     assert "In immediate danger? Call 911." in root.find("Message").text
+
+
+def test_database_lost_while_running(app_config, tmp_path, data_copy):
+    folder = tmp_path / "db"
+    folder.mkdir()
+    app = create_app({**app_config, "DATABASE_URL": f"sqlite:///{folder / 'helpline.db'}"})
+    runner, client = app.test_cli_runner(), app.test_client()
+    path = data_copy / "resources.yaml"
+    path.write_text(path.read_text().replace("phone: (209) 259-5552", "phone: (209) 259-5553"))
+    assert runner.invoke(args=["load-data", str(data_copy), "--yes"]).exit_code == 0
+
+    app.extensions["store"].engine.dispose()
+    folder.rename(tmp_path / "gone")  # the database can no longer be opened
+
+    assert client.get("/healthz").status_code == 503
+    root = parse_twiml(post_signed(client, "/sms", {"From": "+12095550100", "Body": "shelter", "MessageSid": "SM1"}))
+    assert "(209) 259-5553" in root.find("Message").text  # the live table, held in memory
+    call = parse_twiml(post_signed(client, "/voice/choice?lang=en&round=1", {"Digits": "2", "CallSid": "CA1"}))
+    assert call.find("Dial").text.strip() == "+12092595553"
