@@ -13,11 +13,23 @@ from .segments import segments
 from .table import Hours, Resource, Table
 
 
+MEMO_LIMIT = 4096  # replies kept per table
+
+
 def sms(table: Table, topics: Sequence[str], language: str) -> str:
-    """The reply to a text that matched ``topics`` (none: the keyword menu), within the limit."""
-    reply = _compose(table, topics, language, brief=False)
-    if segments(reply) > table.languages[language].max_segments:
-        reply = _compose(table, topics, language, brief=True)  # drop descriptions, keep numbers
+    """The reply to a text that matched ``topics`` (none: the keyword menu), within the limit.
+
+    A table never changes, so each reply is composed once per table and then remembered.
+    """
+    key = ("sms", tuple(topics), language)
+    reply = table.memo.get(key)
+    if reply is None:
+        reply = _compose(table, topics, language, brief=False)
+        if segments(reply) > table.languages[language].max_segments:
+            reply = _compose(table, topics, language, brief=True)  # drop descriptions, keep numbers
+        if len(table.memo) >= MEMO_LIMIT:
+            table.memo.clear()
+        table.memo[key] = reply
     return reply
 
 

@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import Iterator, Sequence
 
 from flask import Flask, current_app
-from sqlalchemy import create_engine, event
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +24,7 @@ from ..matching import Matcher
 from ..table import Table
 from ..validation import DataError, build_table
 from .models import AuditEntry, TableState
+from .engine import make_engine
 from .schema import migrate, startup_lock
 from .usage import UsageBuffer
 from .tables import load_docs, save_table, table_version
@@ -49,9 +49,7 @@ class Store:
     def init_app(self, app: Flask) -> None:
         """Connect to DATABASE_URL, make sure the table is there, and build the snapshot."""
         url = app.config["DATABASE_URL"]
-        self.engine = create_engine(url, pool_pre_ping=True, **_engine_options(url))
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.data_dir = app.config["DATA_DIR"]
         self.refresh_seconds = app.config["TABLE_REFRESH_SECONDS"]
@@ -153,20 +151,3 @@ class Store:
 def get_store() -> Store:
     """The current app's Store."""
     return current_app.extensions["store"]
-
-
-def _engine_options(url: str) -> dict:
-    """Engine options per database: a short connect timeout so a dead server fails fast."""
-    if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 5}}
-    if url.startswith("postgresql"):
-        return {"connect_args": {"connect_timeout": 3}, "pool_size": 5}
-    return {}
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL mode lets readers and a writer work at once; foreign keys on."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
