@@ -31,7 +31,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         RATE_LIMIT=_int("RATE_LIMIT", env("RATE_LIMIT", "30")),  # replies per sender per window
         RATE_LIMIT_SECONDS=_int("RATE_LIMIT_SECONDS", env("RATE_LIMIT_SECONDS", "600")),
         RETENTION_HOURS=_int("RETENTION_HOURS", env("RETENTION_HOURS", "24")),
-        USAGE_FLUSH_SECONDS=_int("USAGE_FLUSH_SECONDS", env("USAGE_FLUSH_SECONDS", "5")),
+        WRITE_BATCH_SECONDS=_int("WRITE_BATCH_SECONDS", env("WRITE_BATCH_SECONDS", "1")),
         LOAD_DATA_IF_EMPTY=True,
         MAX_CONTENT_LENGTH=64 * 1024,
         SESSION_COOKIE_HTTPONLY=True,

@@ -18,7 +18,7 @@ bp = Blueprint("health", __name__)
 def healthz():
     """{"status": "ok", "database": "ok"} or 503 with "database": "down"."""
     try:
-        with get_store().session() as session:
+        with get_store().reading() as session:
             session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         return {"status": "degraded", "database": "down"}, 503

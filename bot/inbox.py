@@ -2,16 +2,18 @@
 
 Shared by the /sms webhook, the `flask sms` command and the console's SMS simulator, so all
 three answer exactly alike. Real texts also get: the same answer again for a MessageSid that
-Twilio retries (counted once), a per-sender reply limit, and usage counts. A database error
-never stops the reply: it is logged (without the number or the text) and the bot answers.
+Twilio retries (counted once), a per-sender reply limit, and usage counts. The hot path is one
+read; MessageSids and counts are written in batches (``store.pending``), sender state only when
+it changes. A database error never stops the reply: it is logged (without the number or the
+text) and the bot answers.
 """
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from . import replies, texting
 from .phones import sender_hash
@@ -27,6 +29,15 @@ class Limit:
     seconds: int  # per window
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the database (and this process's pending writes) know about a text before answering."""
+
+    earlier: dict | None  # the answer already given to this MessageSid
+    state: texting.SenderState
+    replies: int  # replies the sender got in the current window
+
+
 def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: str = "",
             language: str | None = None, simulated: bool = False, message_sid: str = "",
             limit: Limit | None = None) -> texting.Outcome | None:
@@ -35,50 +46,57 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
     if snapshot is None:
         return None
     key = hash_key.encode()
-    text = Text(sender_hash(number, key) if number.strip() else None,  # no sender: nothing to remember
-                keyed_hash(message_sid, key) if message_sid and not simulated else None,
-                body, opt_out_type, language)
-    try:
-        with store.session() as session:  # one short transaction per text
-            outcome, fresh = _answer(session, snapshot, text, None if simulated else limit, simulated)
-    except SQLAlchemyError as exc:
-        log.warning("database unavailable for an sms (%s); answering without sender state", type(exc).__name__)
-        outcome, fresh = texting.answer(snapshot.table, snapshot.matcher, body, texting.SenderState(),
-                                        opt_out_type, language), True
-    if fresh and not simulated:
+    sender = sender_hash(number, key) if number.strip() else None  # no sender: nothing to remember
+    sid = keyed_hash(message_sid, key) if message_sid and not simulated else None
+    window = int(time.time() // limit.seconds) if limit else 0
+    known = _known(store, sender, sid, window if limit and not simulated else None, simulated)
+    if known.earlier is not None:  # Twilio retried: the same answer again, counted once
+        return _again(snapshot, known.earlier)
+    outcome = texting.answer(snapshot.table, snapshot.matcher, body, known.state, opt_out_type, language)
+    if sender and outcome.state != known.state:
+        _save(store, sender, outcome.state, simulated)
+    if sender and outcome.body and limit and not simulated:
+        if known.replies + store.pending.add_reply(sender, window) > limit.replies:
+            log.warning("sms reply limit reached for a sender; answering with an empty reply")
+            outcome = replace(outcome, body=None, topics=())
+    if sid:
+        store.pending.remember(sid, outcome.topics, outcome.language, outcome.body is None)
+    if not simulated:
         _count(store, outcome)
     return outcome
 
 
-@dataclass(frozen=True)
-class Text:
-    sender: str | None  # hashed
-    sid: str | None  # hashed MessageSid
-    body: str
-    opt_out_type: str
-    language: str | None
+def _known(store: Store, sender: str | None, sid: str | None, window: int | None, simulated: bool) -> Known:
+    """One read: an earlier answer to this MessageSid, the sender's state and reply count."""
+    pending = store.pending.answer(sid) if sid else None
+    if pending is not None:
+        return Known(pending, texting.SenderState(), 0)
+    try:
+        with store.reading() as session:
+            row = messages.answered(session, sid) if sid else None
+            earlier = {"topics": row.topics, "language": row.language, "silent": row.silent} if row else None
+            state = senders.load(session, sender, simulated) if sender else texting.SenderState()
+            count = messages.reply_count(session, sender, window) if sender and window is not None else 0
+            return Known(earlier, state, count)
+    except SQLAlchemyError as exc:
+        log.warning("database unavailable for an sms (%s); answering without sender state", type(exc).__name__)
+        return Known(None, texting.SenderState(), 0)
 
 
-def _answer(session: Session, snapshot: Snapshot, text: Text, limit: Limit | None,
-            simulated: bool) -> tuple[texting.Outcome, bool]:
-    """The answer, and False when it is a retry's (already counted)."""
-    table = snapshot.table
-    earlier = messages.answered(session, text.sid) if text.sid else None
-    if earlier is not None:  # Twilio retried: the same answer again, counted once
-        topics = tuple(filter(None, earlier.topics.split(",")))
-        body = None if earlier.silent else replies.sms(table, topics, earlier.language)
-        return texting.Outcome(body, texting.SenderState(), earlier.language, topics), False
-    state = senders.load(session, text.sender, simulated) if text.sender else texting.SenderState()
-    outcome = texting.answer(table, snapshot.matcher, text.body, state, text.opt_out_type, text.language)
-    if text.sender and outcome.state != state:
-        senders.save(session, text.sender, outcome.state, simulated)
-    if text.sender and outcome.body and limit and not messages.take_reply(session, text.sender, limit.replies,
-                                                                           limit.seconds):
-        log.warning("sms reply limit reached for a sender; answering with an empty reply")
-        outcome = replace(outcome, body=None, topics=())
-    if text.sid:
-        messages.remember_answer(session, text.sid, outcome.topics, outcome.language, outcome.body is None)
-    return outcome, True
+def _again(snapshot: Snapshot, earlier: dict) -> texting.Outcome:
+    """The answer given before to a retried MessageSid."""
+    topics = tuple(filter(None, earlier["topics"].split(",")))
+    body = None if earlier["silent"] else replies.sms(snapshot.table, topics, earlier["language"])
+    return texting.Outcome(body, texting.SenderState(), earlier["language"], topics)
+
+
+def _save(store: Store, sender: str, state: texting.SenderState, simulated: bool) -> None:
+    """Remember the sender's new state at once (an opt-out must hold); errors are logged."""
+    try:
+        with store.session() as session:
+            senders.save(session, sender, state, simulated)
+    except SQLAlchemyError as exc:
+        log.warning("could not save sender state (%s)", type(exc).__name__)
 
 
 def _count(store: Store, outcome: texting.Outcome) -> None:
@@ -86,7 +104,7 @@ def _count(store: Store, outcome: texting.Outcome) -> None:
     if outcome.body is None:
         return
     if outcome.topics:
-        store.usage.add("topic", *outcome.topics)
+        store.pending.count("topic", *outcome.topics)
     else:
-        store.usage.add("unmatched", "text")
-    store.usage.add("language", outcome.language)
+        store.pending.count("unmatched", "text")
+    store.pending.count("language", outcome.language)

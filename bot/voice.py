@@ -28,7 +28,7 @@ def incoming():
     snapshot = get_store().snapshot()
     if snapshot is None:
         return twiml("voice/last_resort.xml")
-    get_store().usage.add("call", "started")
+    get_store().pending.count("call", "started")
     return _render(snapshot.table, menu.start(snapshot.table))
 
 
@@ -57,7 +57,7 @@ def dialed():
     resource, status = request.args.get("resource", ""), request.form.get("DialCallStatus", "")
     step = menu.dialed(table, _language(table), resource, status)
     if status in menu.COMPLETED and resource in table.resources:
-        get_store().usage.add("connected", resource)
+        get_store().pending.count("connected", resource)
     return _render(table, step)
 
 
@@ -88,7 +88,7 @@ def _count_choice(step: menu.Step, digits: str, speech: str) -> None:
     """Usage: which key (or speech, or silence) led where, never what was said."""
     how = f"key {digits}" if digits in MENU_KEYS else ("speech" if speech.strip() else "silence")
     where = step.dial.key if step.dial else step.kind
-    get_store().usage.add("menu", f"{step.language} {how} -> {where}")
+    get_store().pending.count("menu", f"{step.language} {how} -> {where}")
 
 
 def _language(table) -> str:

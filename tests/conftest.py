@@ -43,7 +43,7 @@ def app_config(tmp_path):
         "SECRET_KEY": "test-secret-key",
         "SENDER_HASH_KEY": "test-sender-hash-key",
         "TABLE_REFRESH_SECONDS": 0,
-        "USAGE_FLUSH_SECONDS": 0,  # write usage counts at once
+        "WRITE_BATCH_SECONDS": 0,  # write counts and answered MessageSids at once
         "SESSION_COOKIE_SECURE": False,  # the test client talks plain http
     }
 

@@ -79,7 +79,7 @@ def client(tmp_path_factory):
         "SECRET_KEY": "test-secret-key",
         "SENDER_HASH_KEY": "test-sender-hash-key",
         "TABLE_REFRESH_SECONDS": 60,
-        "USAGE_FLUSH_SECONDS": 60,
+        "WRITE_BATCH_SECONDS": 60,
         "RATE_LIMIT": 10**6,
     })
     yield app.test_client()

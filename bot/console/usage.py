@@ -48,7 +48,7 @@ def _period():
 def _read(start, end):
     """The stored counts of the period (this process's pending counts written first)."""
     store = get_store()
-    store.usage.flush()
+    store.pending.flush()
     with store.session() as session:
         return reports.daily(session, start, end), reports.totals(session, start, end)
 

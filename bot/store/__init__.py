@@ -26,7 +26,7 @@ from ..validation import DataError, build_table
 from .models import AuditEntry, TableState
 from .engine import make_engine
 from .schema import migrate, startup_lock
-from .usage import UsageBuffer
+from .pending import Pending
 from .tables import load_docs, save_table, table_version
 
 log = logging.getLogger(__name__)
@@ -51,10 +51,11 @@ class Store:
         url = app.config["DATABASE_URL"]
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.readers = sessionmaker(self.engine.execution_options(read_only=True), expire_on_commit=False)
         self.data_dir = app.config["DATA_DIR"]
         self.refresh_seconds = app.config["TABLE_REFRESH_SECONDS"]
-        self.usage = UsageBuffer(self.sessions, app.config["USAGE_FLUSH_SECONDS"],
-                                 timedelta(hours=app.config["RETENTION_HOURS"]))
+        self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"],
+                               timedelta(hours=app.config["RETENTION_HOURS"]))
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -65,6 +66,12 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A session in a transaction: committed on success, rolled back on error."""
         with self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction: on SQLite it takes no write lock, so it never waits for a writer."""
+        with self.readers.begin() as session:
             yield session
 
     def start(self, seed: bool) -> None:
@@ -136,7 +143,7 @@ class Store:
             return
         try:
             self._checked = time.monotonic()
-            with self.session() as session:
+            with self.reading() as session:
                 version = table_version(session)
                 current = self._snapshot.version if self._snapshot else None
                 if version is not None and version != current:

@@ -28,6 +28,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    """Take the write lock at the start of a transaction: two writers queue instead of deadlocking
-    on a read lock each wants to upgrade (each text is one short transaction)."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """A transaction that may write takes the write lock at once, so two writers queue instead of
+    failing on a read lock each wants to upgrade; a read-only one takes none and never waits."""
+    read_only = connection.get_execution_options().get("read_only")
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

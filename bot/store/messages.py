@@ -1,14 +1,16 @@
-"""Answered MessageSids and per-sender reply counts: both hashed, both expiring."""
+"""Answered MessageSids and per-sender reply counts (both hashed, both expiring), and usage counts:
+read per text, written in batches by ``Pending``."""
 from __future__ import annotations
 
-import time
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Iterable
 
-from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .models import AnsweredMessage, RateWindow, utcnow
+from .models import AnsweredMessage, RateWindow, UsageCount, utcnow
 
 
 def answered(session: Session, sid: str) -> AnsweredMessage | None:
@@ -16,28 +18,35 @@ def answered(session: Session, sid: str) -> AnsweredMessage | None:
     return session.get(AnsweredMessage, sid)
 
 
-def remember_answer(session: Session, sid: str, topics: tuple[str, ...], language: str, silent: bool) -> None:
-    """Keep what the answer to ``sid`` was made of; a concurrent retry that got there first wins."""
-    try:
-        with session.begin_nested():
-            session.add(AnsweredMessage(id=sid, topics=",".join(topics), language=language, silent=silent))
-    except IntegrityError:
-        pass
+def reply_count(session: Session, sender: str, window: int) -> int:
+    """Replies this sender got in this window, as the database knows them."""
+    return session.scalar(select(RateWindow.count).where(RateWindow.sender == sender,
+                                                         RateWindow.window == window)) or 0
 
 
-def take_reply(session: Session, sender: str, limit: int, seconds: int, now: float | None = None) -> bool:
-    """Count one reply for ``sender`` in the current window; False once past ``limit`` in it."""
-    window = int((now or time.time()) // seconds)
-    bump = (update(RateWindow).where(RateWindow.sender == sender, RateWindow.window == window)
-            .values(count=RateWindow.count + 1))
-    if session.execute(bump).rowcount == 0:
-        try:
-            with session.begin_nested():
-                session.add(RateWindow(sender=sender, window=window, count=1))
-            return True
-        except IntegrityError:  # another instance counted the first one
-            session.execute(bump)
-    return session.get(RateWindow, (sender, window), populate_existing=True).count <= limit
+def write_answers(session: Session, rows: Iterable[dict]) -> None:
+    """Keep answered MessageSids; one already kept (another instance's) stays as it is."""
+    rows = list(rows)
+    if rows:
+        session.execute(_insert(session, AnsweredMessage).on_conflict_do_nothing(), rows)
+
+
+def add_replies(session: Session, counts: Counter[tuple[str, int]], now: datetime | None = None) -> None:
+    """Add reply counts per (sender, window)."""
+    rows = [{"sender": s, "window": w, "count": n, "created_at": now or utcnow()} for (s, w), n in counts.items()]
+    if rows:
+        stmt = _insert(session, RateWindow)
+        session.execute(stmt.on_conflict_do_update(index_elements=["sender", "window"],
+                                                   set_={"count": RateWindow.count + stmt.excluded["count"]}), rows)
+
+
+def add_usage(session: Session, counts: Counter[tuple[date, str, str]]) -> None:
+    """Add usage counts per (day, kind, key)."""
+    rows = [{"day": d, "kind": k, "key": key, "count": n} for (d, k, key), n in counts.items()]
+    if rows:
+        stmt = _insert(session, UsageCount)
+        session.execute(stmt.on_conflict_do_update(index_elements=["day", "kind", "key"],
+                                                   set_={"count": UsageCount.count + stmt.excluded["count"]}), rows)
 
 
 def purge(session: Session, older_than: timedelta, now: datetime | None = None) -> None:
@@ -45,3 +54,9 @@ def purge(session: Session, older_than: timedelta, now: datetime | None = None) 
     cutoff = (now or utcnow()) - older_than
     session.execute(delete(AnsweredMessage).where(AnsweredMessage.created_at < cutoff))
     session.execute(delete(RateWindow).where(RateWindow.created_at < cutoff))
+
+
+def _insert(session: Session, model):
+    """An INSERT that can say ON CONFLICT, in the database's own dialect (PostgreSQL or SQLite)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)

@@ -1,0 +1,109 @@
+"""Writes that can wait a moment, kept in memory and written in one transaction every
+``flush_seconds``: usage counts, answered MessageSids and reply counts.
+
+Reads see them at once (this process's pending ones added to the database's), so the hot path of
+a text is a read, while every instance still shares the limits within a second. Usage counts are
+only what was used (a topic, a language, a menu key, a line connected): never a number, a hash of
+one or a body; simulator, console and test traffic is never counted.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+import weakref
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from ..table import TIMEZONE
+from . import messages
+from .models import utcnow
+
+log = logging.getLogger(__name__)
+PURGE_SECONDS = 600
+
+
+class Pending:
+    """Counts and answers not yet written; flushed on a timer, when due, and at exit."""
+
+    def __init__(self, sessions: sessionmaker, flush_seconds: float, retention: timedelta):
+        """Start empty; flush what is left when the process exits."""
+        self.sessions, self.flush_seconds, self.retention = sessions, flush_seconds, retention
+        self.usage: Counter[tuple[date, str, str]] = Counter()
+        self.replies: Counter[tuple[str, int]] = Counter()
+        self.answers: dict[str, dict] = {}
+        self.lock = threading.Lock()
+        self.flushed = time.monotonic()
+        self.purged = 0.0
+        self.timer: threading.Thread | None = None
+        ref = weakref.ref(self)
+        atexit.register(lambda: ref() and ref().flush())
+
+    def count(self, kind: str, *keys: str) -> None:
+        """Count one use of each key of ``kind`` today."""
+        today = datetime.now(TIMEZONE).date()
+        with self.lock:
+            self.usage.update((today, kind, key) for key in keys)
+        self._maybe_flush()
+
+    def remember(self, sid: str, topics: tuple[str, ...], language: str, silent: bool) -> None:
+        """Keep what the answer to a (hashed) MessageSid was made of."""
+        with self.lock:
+            self.answers.setdefault(sid, {"id": sid, "topics": ",".join(topics), "language": language,
+                                          "silent": silent, "created_at": utcnow()})
+        self._maybe_flush()
+
+    def answer(self, sid: str) -> dict | None:
+        """A pending answer to this MessageSid, if any."""
+        with self.lock:
+            return self.answers.get(sid)
+
+    def add_reply(self, sender: str, window: int) -> int:
+        """Count one reply to ``sender`` in ``window``; this process's pending count."""
+        with self.lock:
+            self.replies[(sender, window)] += 1
+            count = self.replies[(sender, window)]
+        self._maybe_flush()
+        return count
+
+    def flush(self) -> None:
+        """Write everything pending in one transaction (kept for the next try if the database fails)."""
+        with self.lock:
+            usage, replies, answers = self.usage, self.replies, self.answers
+            self.usage, self.replies, self.answers = Counter(), Counter(), {}
+            self.flushed = time.monotonic()
+        if not (usage or replies or answers) and time.monotonic() - self.purged < PURGE_SECONDS:
+            return
+        try:
+            with self.sessions.begin() as session:
+                messages.write_answers(session, answers.values())
+                messages.add_replies(session, replies)
+                messages.add_usage(session, usage)
+                if time.monotonic() - self.purged >= PURGE_SECONDS:
+                    messages.purge(session, self.retention)
+                    self.purged = time.monotonic()
+        except SQLAlchemyError as exc:
+            log.warning("pending counts not written (%s); will retry", type(exc).__name__)
+            with self.lock:
+                self.usage.update(usage)
+                self.replies.update(replies)
+                for sid, row in answers.items():
+                    self.answers.setdefault(sid, row)
+
+    def _maybe_flush(self) -> None:
+        """Flush now if it is due; make sure a timer flushes this process while it is idle."""
+        if self.timer is None and self.flush_seconds > 0:
+            self.timer = threading.Thread(target=self._tick, daemon=True, name="pending-flush")
+            self.timer.start()
+        if time.monotonic() - self.flushed >= self.flush_seconds:
+            self.flush()
+
+    def _tick(self) -> None:
+        """Flush every ``flush_seconds`` in the background."""
+        while True:
+            time.sleep(self.flush_seconds)
+            self.flush()
