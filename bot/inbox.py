@@ -73,8 +73,7 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
         return Known(pending, texting.SenderState(), 0)
     try:
         with store.reading() as session:
-            row = messages.answered(session, sid) if sid else None
-            earlier = {"topics": row.topics, "language": row.language, "silent": row.silent} if row else None
+            earlier = messages.answered(session, sid) if sid else None
             state = senders.load(session, sender, simulated) if sender else texting.SenderState()
             count = messages.reply_count(session, sender, window) if sender and window is not None else 0
             return Known(earlier, state, count)

@@ -1,12 +1,15 @@
 """Phone numbers: check, store (E.164) and show them as people write them, with phonenumbers."""
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, shortnumberinfo
 
 from .privacy import keyed_hash
 
 REGION = "US"
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
 def emergency_or_e164(text: str) -> str:
@@ -56,8 +59,10 @@ def digits_spoken(number: str) -> str:
 
 def sender_hash(number: str, key: bytes) -> str:
     """A keyed hash that stands for a sender, so their number is never stored."""
-    try:
-        canonical = phonenumbers.format_number(phonenumbers.parse(number, REGION), PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
-        canonical = number.strip()
+    canonical = number.strip()
+    if not _E164.match(canonical):  # Twilio sends E.164 already; other forms are made so
+        try:
+            canonical = phonenumbers.format_number(phonenumbers.parse(number, REGION), PhoneNumberFormat.E164)
+        except phonenumbers.NumberParseException:
+            pass
     return keyed_hash(canonical, key)

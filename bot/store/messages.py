@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from .models import AnsweredMessage, RateWindow, UsageCount, utcnow
 
 
-def answered(session: Session, sid: str) -> AnsweredMessage | None:
-    """The earlier answer to this (hashed) MessageSid, if any."""
-    return session.get(AnsweredMessage, sid)
+def answered(session: Session, sid: str) -> dict | None:
+    """The earlier answer to this (hashed) MessageSid, if any: its topics, language and silence."""
+    row = session.execute(select(AnsweredMessage.topics, AnsweredMessage.language, AnsweredMessage.silent)
+                          .where(AnsweredMessage.id == sid)).first()
+    return row._asdict() if row else None
 
 
 def reply_count(session: Session, sender: str, window: int) -> int:

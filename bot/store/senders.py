@@ -4,6 +4,7 @@ Real senders and the staff simulators' senders live in separate tables.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..texting import SenderState
@@ -12,7 +13,8 @@ from .models import Sender, SimulatedSender
 
 def load(session: Session, sender_id: str, simulated: bool = False) -> SenderState:
     """What the bot remembers of this sender (nothing yet: the default state)."""
-    row = session.get(SimulatedSender if simulated else Sender, sender_id)
+    model = SimulatedSender if simulated else Sender
+    row = session.execute(select(model.language, model.opted_out).where(model.id == sender_id)).first()
     return SenderState(row.language, row.opted_out) if row else SenderState()
 
 
