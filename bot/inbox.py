@@ -72,14 +72,15 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
     if pending is not None:
         return Known(pending, texting.SenderState(), 0)
     try:
-        with store.reading() as session:
-            earlier = messages.answered(session, sid) if sid else None
-            state = senders.load(session, sender, simulated) if sender else texting.SenderState()
-            count = messages.reply_count(session, sender, window) if sender and window is not None else 0
-            return Known(earlier, state, count)
+        with store.reading() as connection:
+            found = messages.lookup(connection, sid, sender, window, simulated)
     except SQLAlchemyError as exc:
         log.warning("database unavailable for an sms (%s); answering without sender state", type(exc).__name__)
         return Known(None, texting.SenderState(), 0)
+    earlier = None if found["topics"] is None else {
+        "topics": found["topics"], "language": found["answer_language"], "silent": found["silent"]}
+    state = texting.SenderState(found["language"], bool(found["opted_out"]))
+    return Known(earlier, state, found["replies"] or 0)
 
 
 def _again(snapshot: Snapshot, earlier: dict) -> texting.Outcome:

@@ -16,6 +16,7 @@ from typing import Iterator, Sequence
 
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..datafiles import read_table
@@ -51,7 +52,7 @@ class Store:
         url = app.config["DATABASE_URL"]
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.readers = sessionmaker(self.engine.execution_options(read_only=True), expire_on_commit=False)
+        self.read_engine = self.engine.execution_options(read_only=True)
         self.data_dir = app.config["DATA_DIR"]
         self.refresh_seconds = app.config["TABLE_REFRESH_SECONDS"]
         self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"],
@@ -69,10 +70,11 @@ class Store:
             yield session
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A read-only transaction: on SQLite it takes no write lock, so it never waits for a writer."""
-        with self.readers.begin() as session:
-            yield session
+    def reading(self) -> Iterator[Connection]:
+        """A read-only transaction on a plain connection: on SQLite it takes no write lock, so it
+        never waits for a writer (the hot path of every webhook)."""
+        with self.read_engine.begin() as connection:
+            yield connection
 
     def start(self, seed: bool) -> None:
         """Migrate the schema, load data/ into an empty table, build the snapshot; survive a dead database."""
@@ -132,7 +134,7 @@ class Store:
 
     def current_table(self) -> Table | None:
         """The table as the database holds it now (None if it has none), read fresh."""
-        with self.session() as session:
+        with Session(self.read_engine) as session, session.begin():
             if table_version(session) is None:
                 return None
             return build_table(load_docs(session))
@@ -143,12 +145,13 @@ class Store:
             return
         try:
             self._checked = time.monotonic()
-            with self.reading() as session:
-                version = table_version(session)
-                current = self._snapshot.version if self._snapshot else None
-                if version is not None and version != current:
+            with self.reading() as connection:
+                version = table_version(connection)
+            if version is not None and version != (self._snapshot.version if self._snapshot else None):
+                with Session(self.read_engine) as session, session.begin():
+                    version = table_version(session)  # the table read in the same transaction
                     table = build_table(load_docs(session))
-                    self._snapshot = Snapshot(table, Matcher(table), version)
+                self._snapshot = Snapshot(table, Matcher(table), version)
         except DataError as exc:
             log.error("the resource table in the database has problems; keeping the previous one:\n%s", exc)
         finally:

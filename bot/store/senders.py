@@ -1,26 +1,20 @@
 """Sender state in the database: language and opt-out, keyed by a hash, never by the number.
 
-Real senders and the staff simulators' senders live in separate tables.
+Real senders and the staff simulators' senders live in separate tables. A sender's state is
+read with the rest of a text's lookup (``messages.lookup``) and written here when it changes.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..texting import SenderState
-from .models import Sender, SimulatedSender
-
-
-def load(session: Session, sender_id: str, simulated: bool = False) -> SenderState:
-    """What the bot remembers of this sender (nothing yet: the default state)."""
-    model = SimulatedSender if simulated else Sender
-    row = session.execute(select(model.language, model.opted_out).where(model.id == sender_id)).first()
-    return SenderState(row.language, row.opted_out) if row else SenderState()
+from .messages import upsert
+from .models import Sender, SimulatedSender, utcnow
 
 
 def save(session: Session, sender_id: str, state: SenderState, simulated: bool = False) -> None:
-    """Remember ``state`` for this sender."""
+    """Remember ``state`` for this sender (one upsert)."""
     model = SimulatedSender if simulated else Sender
-    row = session.get(model, sender_id) or model(id=sender_id)
-    row.language, row.opted_out = state.language, state.opted_out
-    session.add(row)
+    values = {"language": state.language, "opted_out": state.opted_out, "updated_at": utcnow()}
+    statement = upsert(session, model).values(id=sender_id, **values)
+    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
