@@ -53,7 +53,7 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
     if known.earlier is not None:  # Twilio retried: the same answer again, counted once
         return _again(snapshot, known.earlier)
     outcome = texting.answer(snapshot.table, snapshot.matcher, body, known.state, opt_out_type, language)
-    if sender and outcome.state != known.state:
+    if sender and _worth_saving(known.state, outcome.state, snapshot.table.default_language):
         _save(store, sender, outcome.state, simulated)
     if sender and outcome.body and limit and not simulated:
         if known.replies + store.pending.add_reply(sender, window) > limit.replies:
@@ -88,6 +88,11 @@ def _again(snapshot: Snapshot, earlier: dict) -> texting.Outcome:
     topics = tuple(filter(None, earlier["topics"].split(",")))
     body = None if earlier["silent"] else replies.sms(snapshot.table, topics, earlier["language"])
     return texting.Outcome(body, texting.SenderState(), earlier["language"], topics)
+
+
+def _worth_saving(old: texting.SenderState, new: texting.SenderState, default: str) -> bool:
+    """True when the new state answers differently: a new sender in the default language is no news."""
+    return replace(old, language=old.language or default) != replace(new, language=new.language or default)
 
 
 def _save(store: Store, sender: str, state: texting.SenderState, simulated: bool) -> None:

@@ -25,7 +25,7 @@ def incoming():
                             limit=inbox.Limit(config["RATE_LIMIT"], config["RATE_LIMIT_SECONDS"]))
     if outcome is None:
         return twiml("sms/last_resort.xml")
-    log.info("sms answered: topics=%s language=%s reply=%s", ",".join(outcome.topics) or "-",
+    log.debug("sms answered: topics=%s language=%s reply=%s", ",".join(outcome.topics) or "-",
              outcome.language, "yes" if outcome.body else "none")
     return twiml("sms/reply.xml", body=outcome.body)
 

@@ -72,7 +72,7 @@ def last_resort(error: Exception):
 
 def _render(table, step: menu.Step):
     """The step as TwiML, with the follow-up URLs that carry the call's state."""
-    log.info("voice %s: %s language=%s round=%s line=%s", request.path, step.kind, step.language,
+    log.debug("voice %s: %s language=%s round=%s line=%s", request.path, step.kind, step.language,
              step.round, step.dial.key if step.dial else "-")
     if step.kind == "menu":
         action = url_for("voice.choice", lang=step.language, round=step.round)
