@@ -53,8 +53,11 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
     if known.earlier is not None:  # Twilio retried: the same answer again, counted once
         return _again(snapshot, known.earlier)
     outcome = texting.answer(snapshot.table, snapshot.matcher, body, known.state, opt_out_type, language)
-    if sender and _worth_saving(known.state, outcome.state, snapshot.table.default_language):
-        _save(store, sender, outcome.state, simulated)
+    if sender and outcome.state.opted_out != known.state.opted_out:
+        _save(store, sender, outcome.state, simulated)  # STOP and START are written at once
+        store.pending.remember_language(sender, simulated, None)
+    elif sender and _worth_saving(known.state, outcome.state, snapshot.table.default_language):
+        store.pending.remember_language(sender, simulated, outcome.state.language)  # in the next batch
     if sender and outcome.body and limit and not simulated:
         if known.replies + store.pending.add_reply(sender, window) > limit.replies:
             log.warning("sms reply limit reached for a sender; answering with an empty reply")
@@ -80,6 +83,8 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
     earlier = None if found["topics"] is None else {
         "topics": found["topics"], "language": found["answer_language"], "silent": found["silent"]}
     state = texting.SenderState(found["language"], bool(found["opted_out"]))
+    if sender:
+        state = replace(state, language=store.pending.language(sender, simulated) or state.language)
     return Known(earlier, state, found["replies"] or 0)
 
 

@@ -85,3 +85,17 @@ def test_expired_rows_are_purged(app, client):
         messages.purge(session, timedelta(seconds=-1))
         assert session.scalar(select(func.count()).select_from(AnsweredMessage)) == 0
         assert session.scalar(select(func.count()).select_from(RateWindow)) == 0
+
+
+def test_a_batched_language_never_undoes_an_opt_out(app_config):
+    from bot import create_app
+
+    slow = create_app({**app_config, "WRITE_BATCH_SECONDS": 3600})  # instance A: writes wait
+    other = create_app(app_config)  # instance B
+    a, b = slow.test_client(), other.test_client()
+    assert "¿En peligro" in post(a, "ayuda", "SM" + "5" * 32)  # A keeps "es" pending
+    assert post(b, "STOP", "SM" + "6" * 32) is None  # B writes the opt-out at once
+    assert post(a, "?", "SM" + "7" * 32) is None  # A sees it
+    slow.extensions["store"].pending.flush()
+    assert post(b, "help", "SM" + "8" * 32) is None  # still opted out after A's batch
+    assert "¿En peligro" in post(b, "START", "SM" + "9" * 32)  # and A's language arrived

@@ -1,5 +1,5 @@
 """Writes that can wait a moment, kept in memory and written in one transaction every
-``flush_seconds``: usage counts, answered MessageSids and reply counts.
+``flush_seconds``: usage counts, answered MessageSids, reply counts and senders' languages.
 
 Reads see them at once (this process's pending ones added to the database's), so the hot path of
 a text is a read, while every instance still shares the limits within a second. Usage counts are
@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from ..table import TIMEZONE
-from . import messages
+from . import messages, senders
 from .models import utcnow
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ class Pending:
         self.usage: Counter[tuple[date, str, str]] = Counter()
         self.replies: Counter[tuple[str, int]] = Counter()
         self.answers: dict[str, dict] = {}
+        self.languages: dict[tuple[str, bool], str] = {}  # (sender, simulated) -> language
         self.lock = threading.Lock()
         self.flushed = time.monotonic()
         self.purged = 0.0
@@ -62,6 +63,22 @@ class Pending:
         with self.lock:
             return self.answers.get(sid)
 
+    def remember_language(self, sender: str, simulated: bool, language: str | None) -> None:
+        """Keep a sender's new language (None: forget a pending one, it was written at once).
+        Only the language waits: an opt-out is always written at once, and never overwritten here."""
+        with self.lock:
+            if language is None:
+                self.languages.pop((sender, simulated), None)
+            else:
+                self.languages[(sender, simulated)] = language
+        if language is not None:
+            self._maybe_flush()
+
+    def language(self, sender: str, simulated: bool) -> str | None:
+        """A pending language of this sender, if any."""
+        with self.lock:
+            return self.languages.get((sender, simulated))
+
     def add_reply(self, sender: str, window: int) -> int:
         """Count one reply to ``sender`` in ``window``; this process's pending count."""
         with self.lock:
@@ -73,13 +90,15 @@ class Pending:
     def flush(self) -> None:
         """Write everything pending in one transaction (kept for the next try if the database fails)."""
         with self.lock:
-            usage, replies, answers = self.usage, self.replies, self.answers
-            self.usage, self.replies, self.answers = Counter(), Counter(), {}
+            usage, replies, answers, languages = self.usage, self.replies, self.answers, self.languages
+            self.usage, self.replies, self.answers, self.languages = Counter(), Counter(), {}, {}
             self.flushed = time.monotonic()
-        if not (usage or replies or answers) and time.monotonic() - self.purged < PURGE_SECONDS:
+        if not (usage or replies or answers or languages) and time.monotonic() - self.purged < PURGE_SECONDS:
             return
         try:
             with self.sessions.begin() as session:
+                for (sender, simulated), language in languages.items():
+                    senders.save_language(session, sender, language, simulated)
                 messages.write_answers(session, answers.values())
                 messages.add_replies(session, replies)
                 messages.add_usage(session, usage)
@@ -93,6 +112,8 @@ class Pending:
                 self.replies.update(replies)
                 for sid, row in answers.items():
                     self.answers.setdefault(sid, row)
+                for key, language in languages.items():
+                    self.languages.setdefault(key, language)
 
     def _maybe_flush(self) -> None:
         """Flush now if it is due; make sure a timer flushes this process while it is idle."""

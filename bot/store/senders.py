@@ -12,6 +12,14 @@ from .messages import upsert
 from .models import Sender, SimulatedSender, utcnow
 
 
+def save_language(session: Session, sender_id: str, language: str, simulated: bool = False) -> None:
+    """Remember the sender's language only (their opt-out stays as the database has it)."""
+    model = SimulatedSender if simulated else Sender
+    values = {"language": language, "updated_at": utcnow()}
+    statement = upsert(session, model).values(id=sender_id, opted_out=False, **values)
+    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+
+
 def save(session: Session, sender_id: str, state: SenderState, simulated: bool = False) -> None:
     """Remember ``state`` for this sender (one upsert)."""
     model = SimulatedSender if simulated else Sender
