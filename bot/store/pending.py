@@ -28,7 +28,7 @@ PURGE_SECONDS = 600
 
 
 class Pending:
-    """Counts and answers not yet written; flushed on a timer, when due, and at exit."""
+    """Counts and answers not yet written; flushed by a timer thread, and at exit."""
 
     def __init__(self, sessions: sessionmaker, flush_seconds: float, retention: timedelta):
         """Start empty; flush what is left when the process exits."""
@@ -38,7 +38,6 @@ class Pending:
         self.answers: dict[str, dict] = {}
         self.languages: dict[tuple[str, bool], str] = {}  # (sender, simulated) -> language
         self.lock = threading.Lock()
-        self.flushed = time.monotonic()
         self.purged = 0.0
         self.timer: threading.Thread | None = None
         ref = weakref.ref(self)
@@ -92,7 +91,6 @@ class Pending:
         with self.lock:
             usage, replies, answers, languages = self.usage, self.replies, self.answers, self.languages
             self.usage, self.replies, self.answers, self.languages = Counter(), Counter(), {}, {}
-            self.flushed = time.monotonic()
         if not (usage or replies or answers or languages) and time.monotonic() - self.purged < PURGE_SECONDS:
             return
         try:
@@ -116,12 +114,13 @@ class Pending:
                     self.languages.setdefault(key, language)
 
     def _maybe_flush(self) -> None:
-        """Flush now if it is due; make sure a timer flushes this process while it is idle."""
-        if self.timer is None and self.flush_seconds > 0:
+        """Flush at once when batching is off; else make sure this process's timer does it, off the
+        request's path (a request never waits for a batch)."""
+        if self.flush_seconds <= 0:
+            self.flush()
+        elif self.timer is None or not self.timer.is_alive():
             self.timer = threading.Thread(target=self._tick, daemon=True, name="pending-flush")
             self.timer.start()
-        if time.monotonic() - self.flushed >= self.flush_seconds:
-            self.flush()
 
     def _tick(self) -> None:
         """Flush every ``flush_seconds`` in the background."""
