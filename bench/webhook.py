@@ -416,8 +416,7 @@ def benchmark(args: argparse.Namespace, stack: ExitStack) -> None:
             print(f"\nwhere the bot's workers spend a request (py-spy, wall clock, {args.py_spy}):\n"
                   f"{summarize_stacks(args.py_spy)}")
     stop_server(bot)  # flush and close before reading its database and log
-    print(f"bot log: {count_log(bot, 'sms answered')} replies logged, "
-          f"{count_log(bot, 'last-resort')} last-resort replies, {count_log(bot, 'refused a webhook')} refused, "
+    print(f"bot log: {count_log(bot, 'last-resort')} last-resort replies, {count_log(bot, 'refused a webhook')} refused, "
           f"{count_senders(database)} senders remembered")
 
 
