@@ -2,6 +2,7 @@
 and helpers that sign webhook requests with twilio's own RequestValidator."""
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import re
@@ -14,6 +15,7 @@ from sqlalchemy import text as sql
 from twilio.request_validator import RequestValidator
 
 from bot import create_app
+from bot.datafiles import read_docs
 from bot.store import get_store, staff
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -46,6 +48,18 @@ def app_config(tmp_path):
         "WRITE_BATCH_SECONDS": 0,  # write counts and answered MessageSids at once
         "SESSION_COOKIE_SECURE": False,  # the test client talks plain http
     }
+
+
+@pytest.fixture(scope="session")
+def pristine():
+    """data/'s documents, parsed once."""
+    return read_docs(DATA_DIR)
+
+
+@pytest.fixture
+def docs(pristine):
+    """A copy of data/'s documents to change."""
+    return copy.deepcopy(pristine)
 
 
 @pytest.fixture

@@ -18,14 +18,14 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote, quote_from_bytes, urlencode
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from flask import request
 from werkzeug.datastructures import MultiDict
 
 from bot import create_app, menu, replies, texting
 from bot.datafiles import read_table
-from bot.matching import Matcher, normalize
+from bot.matching import Matcher
 from bot.phones import display
 from bot.segments import GSM7, encoding, segments
 from conftest import AUTH_TOKEN, DATA_DIR, database_url, sign

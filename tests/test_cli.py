@@ -1,6 +1,5 @@
 """flask load-data: all or nothing, named problems, idempotent."""
 
-import pytest
 
 from bot import create_app
 from bot.store import get_store

@@ -1,12 +1,10 @@
 """The staff commands through Flask's CLI runner: sms, call, check-data, add-staff."""
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.store import get_store, staff
 from bot.store.models import Sender, SimulatedSender, Staff
-from conftest import DATA_DIR
 
 
 def count(app, model):

@@ -1,12 +1,10 @@
 """flask fallback-twiml OUTDIR: static TwiML for Twilio's fallback URLs, from the current table."""
 import xml.etree.ElementTree as ET
 
-import pytest
 
 from bot import create_app
 from bot.phones import display
 from bot.store import get_store
-from conftest import DATA_DIR
 
 TWIML_VERBS = {"Say", "Pause", "Dial", "Hangup", "Message"}
 

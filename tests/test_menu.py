@@ -6,25 +6,13 @@ from datetime import datetime
 import pytest
 
 from bot import menu
-from bot.datafiles import read_docs
 from bot.matching import Matcher
 from bot.table import TIMEZONE, Hours
 from bot.validation import DataError, build_table
-from conftest import DATA_DIR
 
 WOMENS, CHEST, NATIONAL = "+12099481911", "+12092595552", "+18883737888"
 SATURDAY_NOON = datetime(2026, 11, 28, 12, 0, tzinfo=TIMEZONE)
 MONDAY_TEN = datetime(2026, 11, 30, 10, 0, tzinfo=TIMEZONE)
-
-
-@pytest.fixture(scope="module")
-def pristine():
-    return read_docs(DATA_DIR)
-
-
-@pytest.fixture
-def docs(pristine):
-    return copy.deepcopy(pristine)
 
 
 @pytest.fixture(scope="module")

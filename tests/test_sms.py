@@ -6,7 +6,7 @@ import pytest
 
 from bot import create_app, phones
 from bot.datafiles import read_table
-from conftest import AUTH_TOKEN, DATA_DIR, parse_twiml, post_signed, sign
+from conftest import DATA_DIR, parse_twiml, post_signed, sign
 
 DANGER_EN = "In immediate danger? Call 911."
 DANGER_ES = "¿En peligro inmediato? Llame al 911."

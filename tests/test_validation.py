@@ -4,19 +4,9 @@ from datetime import date
 
 import pytest
 
-from bot.datafiles import read_docs, read_table
+from bot.datafiles import read_table
 from bot.validation import DataError, build_table
 from conftest import DATA_DIR
-
-
-@pytest.fixture(scope="module")
-def pristine():
-    return read_docs(DATA_DIR)
-
-
-@pytest.fixture
-def docs(pristine):
-    return copy.deepcopy(pristine)
 
 
 def entry(docs, file, key):
