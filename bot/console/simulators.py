@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from .. import callsim, inbox, menu, segments
+from ..phones import display
 from ..store import get_store
 from ..table import MENU_KEYS
 
@@ -81,7 +82,11 @@ def _tree(snapshot):
     if snapshot is None:
         return {}
     table = snapshot.table
-    return {lang: [(o.key, o.action, table.resources[o.resource] if o.resource else None, o.language)
+    def line(o):
+        """What an option dials, as staff read it."""
+        return f"{table.resources[o.resource].name[lang]} {display(table.resources[o.resource].phone)}"
+
+    return {lang: [(o.key, o.action, line(o) if o.resource else None, o.language)
                    for o in menu.options(table, lang)] for lang in table.languages}
 
 
