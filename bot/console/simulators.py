@@ -82,11 +82,11 @@ def _tree(snapshot):
     if snapshot is None:
         return {}
     table = snapshot.table
-    def line(o):
+    def line(o, lang):
         """What an option dials, as staff read it."""
         return f"{table.resources[o.resource].name[lang]} {display(table.resources[o.resource].phone)}"
 
-    return {lang: [(o.key, o.action, line(o) if o.resource else None, o.language)
+    return {lang: [(o.key, o.action, line(o, lang) if o.resource else None, o.language)
                    for o in menu.options(table, lang)] for lang in table.languages}
 
 
