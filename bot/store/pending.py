@@ -25,6 +25,7 @@ from .models import utcnow
 
 log = logging.getLogger(__name__)
 PURGE_SECONDS = 600
+KEEP = 50_000  # pending MessageSids, reply counts or languages kept while the database is down
 
 
 class Pending:
@@ -105,12 +106,13 @@ class Pending:
                     self.purged = time.monotonic()
         except SQLAlchemyError as exc:
             log.warning("pending counts not written (%s); will retry", type(exc).__name__)
-            with self.lock:
+            with self.lock:  # keep them for the next try, within bounds while the database is down
                 self.usage.update(usage)
-                self.replies.update(replies)
-                for sid, row in answers.items():
+                if len(self.replies) + len(replies) <= KEEP:
+                    self.replies.update(replies)
+                for sid, row in list(answers.items())[-KEEP:]:
                     self.answers.setdefault(sid, row)
-                for key, language in languages.items():
+                for key, language in list(languages.items())[-KEEP:]:
                     self.languages.setdefault(key, language)
 
     def _maybe_flush(self) -> None:
