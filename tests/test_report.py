@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import report
+from bot import charts, report
 from bot.report import Count
 
 START, END = date(2026, 5, 1), date(2026, 5, 7)
@@ -97,14 +97,14 @@ def test_day_chart_bars_stack_and_hidden_counts_have_one_height():
     hotline, housing = bars["May 1, HOTLINE: 12"], bars["May 1, HOUSING: <5"]
     assert "small" not in hotline.css and housing.css.endswith("small")
     assert housing.y + housing.height == pytest.approx(hotline.y)  # stacked on top
-    assert hotline.y + hotline.height == pytest.approx(report.DAY_HEIGHT - report.DAY_BOTTOM)  # on the axis
+    assert hotline.y + hotline.height == pytest.approx(charts.DAY_HEIGHT - charts.DAY_BOTTOM)  # on the axis
     small_one = bars["May 2, HOTLINE: <5"]
     assert small_one.height == pytest.approx(housing.height)  # 1 and 3 drawn alike: as 5
     assert hotline.height == pytest.approx(housing.height * 12 / 5)
     assert {b.css.split()[0] for b in c.bars} == {"s0", "s1", "s2"}
     assert c.legend == (("s0", "HOTLINE"), ("s1", "HOUSING"), ("s2", "unmatched"))
     assert all(0 <= b.y and b.y + b.height <= c.height + 0.01 for b in c.bars)
-    assert all(report.DAY_LEFT <= b.x and b.x + b.width <= c.width for b in c.bars)
+    assert all(charts.DAY_LEFT <= b.x and b.x + b.width <= c.width for b in c.bars)
     assert not any(b.label.endswith((": 1", ": 2", ": 3", ": 4")) for b in c.bars)
 
 
@@ -114,16 +114,16 @@ def test_day_chart_axis_and_labels():
     assert ticks[0] == "0" and int(ticks[-1]) >= 15  # the highest stack: 12 + 5
     days = [t.text for t in c.texts if t.anchor == "middle"]
     assert days[0] == "May 1" and len(days) <= 8
-    long = report.day_chart("x", "X", report.days_between(START, START + timedelta(days=364)),
+    long = charts.day_chart("x", "X", report.days_between(START, START + timedelta(days=364)),
                             {"a": [1] * 365})
     assert len(long.bars) == 365 and len([t for t in long.texts if t.anchor == "middle"]) <= 8
 
 
 def test_only_small_counts_give_an_axis_without_ticks_inside_the_band():
-    c = report.day_chart("x", "X", report.days_between(START, END), {"a": [1, 4, 0, 0, 0, 0, 0]})
+    c = charts.day_chart("x", "X", report.days_between(START, END), {"a": [1, 4, 0, 0, 0, 0, 0]})
     assert [t.text for t in c.texts if t.anchor == "end"] == ["0", "5"]
     assert c.bars[0].height == c.bars[1].height
-    assert c.bars[0].y == pytest.approx(report.DAY_TOP)  # the band fills the chart: 5 is its top
+    assert c.bars[0].y == pytest.approx(charts.DAY_TOP)  # the band fills the chart: 5 is its top
 
 
 def test_total_chart_bars_hide_small_totals():
