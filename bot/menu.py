@@ -6,36 +6,18 @@ the template can have them read digit by digit.
 """
 from __future__ import annotations
 
-import string
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from .matching import Matcher, normalize, tokens
-from .phones import display
+from .spoken import Phone, Say, in_voice, opening, read_numbers, say
 from .table import TIMEZONE, MenuOption, Resource, Table
+
+__all__ = ["COMPLETED", "Phone", "Say", "Step", "choose", "dialed", "hints", "options", "start"]
 
 MAX_ROUNDS = 3  # menu rounds without a valid choice before the call ends with the numbers
 HINTS_LIMIT = 500  # Twilio takes up to 500 hint phrases
 COMPLETED = {"completed", "answered"}  # DialCallStatus values that mean the caller talked to someone
-
-
-@dataclass(frozen=True)
-class Phone:
-    number: str  # E.164, or an emergency number
-
-    @property
-    def display(self) -> str:
-        """As people write it, which a "telephone" say-as reads in groups: "(209) 948-1911"."""
-        return display(self.number)
-
-
-@dataclass(frozen=True)
-class Say:
-    voice: str
-    locale: str
-    parts: tuple[str | Phone, ...]
-    slow: bool = False  # read slowly (numbers to write down)
-    pause: int = 0  # seconds of silence after it
 
 
 @dataclass(frozen=True)
@@ -121,7 +103,7 @@ def menu_prompts(table: Table, language: str) -> tuple[Say, ...]:
             merged[-1] = (lang, f"{merged[-1][1]} {text}")
         else:
             merged.append((lang, text))
-    return tuple(_say(table, lang, (text,)) for lang, text in merged)
+    return tuple(in_voice(table, lang, (text,)) for lang, text in merged)
 
 
 def options(table: Table, language: str) -> list[MenuOption]:
@@ -168,53 +150,6 @@ def dialable(table: Table) -> list[Resource]:
     """Every line the menu dials, in menu order, and the fallback line."""
     keys = [o.resource for o in table.menu if o.action == "dial"] + [table.fallback]
     return [table.resources[k] for k in dict.fromkeys(keys)]
-
-
-def read_numbers(table: Table, language: str, lines: list[Resource], intro: str = "numbers") -> tuple[Say, ...]:
-    """An introduction, then each line's name and number, read slowly with a pause after each."""
-    numbers = tuple(replace(say(table, language, "number", r), slow=True, pause=1) for r in lines)
-    return (say(table, language, intro),) + numbers
-
-
-def say(table: Table, language: str, prompt: str, resource: Resource | None = None, **values) -> Say:
-    """The prompt ``prompt`` in ``language``, filled with ``resource``'s name and number and ``values``."""
-    if resource is not None:
-        values.update(name=resource.name[language], number=Phone(resource.phone))
-    return _say(table, language, _fill(table.prompts[prompt][language], values))
-
-
-def opening(table: Table, language: str, when: datetime | None) -> str:
-    """When a line opens, worded by the "opens" prompt: "on Monday at 9:00 AM"."""
-    if when is None:
-        return ""
-    local = when.astimezone(TIMEZONE)
-    days = [d.strip() for d in table.prompts["days"][language].split(",") if d.strip()]
-    return table.prompts["opens"][language].format(
-        day=days[local.weekday()], hour=local.hour, hour12=local.hour % 12 or 12,
-        minute=f"{local.minute:02d}", ampm="AM" if local.hour < 12 else "PM")
-
-
-def _say(table: Table, language: str, parts: tuple[str | Phone, ...]) -> Say:
-    """A <Say> in ``language``'s voice."""
-    lang = table.languages[language]
-    return Say(lang.voice, lang.speech, parts)
-
-
-def _fill(text: str, values: dict) -> tuple[str | Phone, ...]:
-    """``text`` with its {placeholders} filled; a ``Phone`` stays a part of its own."""
-    parts: list[str | Phone] = []
-    for literal, field, spec, _ in string.Formatter().parse(text):
-        parts.append(literal)
-        if field is not None:
-            value = values.get(field, "")
-            parts.append(value if isinstance(value, Phone) else format(value, spec or ""))
-    merged: list[str | Phone] = []
-    for part in parts:
-        if isinstance(part, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += part
-        else:
-            merged.append(part)
-    return tuple(p for p in merged if p != "")
 
 
 def _within(phrase: tuple[str, ...], words: tuple[str, ...]) -> bool:

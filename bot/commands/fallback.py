@@ -16,7 +16,7 @@ import click
 from flask import render_template
 from flask.cli import with_appcontext
 
-from .. import menu, replies
+from .. import menu, replies, spoken
 from ..phones import display
 from ..segments import segments
 from ..store import get_store
@@ -47,11 +47,11 @@ def voice_call(table: Table) -> dict:
     first, *others = table.languages
     fallback = table.resources[table.fallback]
     lines = [r for r in menu.dialable(table) if r.always_open]
-    before = [menu.say(table, code, "danger") for code in table.languages]
-    before += menu.read_numbers(table, first, lines)
-    before += [menu.say(table, code, "connecting", fallback) for code in table.languages]
-    after = [say for code in others for say in menu.read_numbers(table, code, lines)]
-    after += [menu.say(table, code, "goodbye") for code in table.languages]
+    before = [spoken.say(table, code, "danger") for code in table.languages]
+    before += spoken.read_numbers(table, first, lines)
+    before += [spoken.say(table, code, "connecting", fallback) for code in table.languages]
+    after = [say for code in others for say in spoken.read_numbers(table, code, lines)]
+    after += [spoken.say(table, code, "goodbye") for code in table.languages]
     return {"before": before, "dial": fallback, "after": after}
 
 
