@@ -1,4 +1,4 @@
-"""Micro-benchmark: time of bot.matching.Matcher.match per message as the keyword table grows.
+"""Micro-benchmark: time of bot.understanding.matching.Matcher.match per message as the keyword table grows.
 
     .venv/bin/python bench/matching.py [--sizes 50,155,1000,10000] [--messages 1000]
 
@@ -26,9 +26,10 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import traffic  # noqa: E402  (bench/traffic.py, next to this file)
-from bot.datafiles import read_table  # noqa: E402
-from bot.matching import Matcher, tokens  # noqa: E402
-from bot.table import Table  # noqa: E402
+from bot.table.files import read_table  # noqa: E402
+from bot.understanding.matching import Matcher  # noqa: E402
+from bot.understanding.normalize import tokens  # noqa: E402
+from bot.table.model import Table  # noqa: E402
 
 TARGET_RATIO = 2.0
 ONSETS = ("b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "ch", "tr", "pl", "br", "gr", "st")

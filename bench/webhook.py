@@ -208,9 +208,9 @@ def message_text(xml: str) -> str | None:
 def expected_reply(body: str) -> str | None:
     """What the bot must answer a new sender's ``body``, computed in-process from data/ (None if it cannot be)."""
     try:
-        from bot import texting
-        from bot.datafiles import read_table
-        from bot.matching import Matcher
+        from bot.conversation import texting
+        from bot.table.files import read_table
+        from bot.understanding.matching import Matcher
 
         table = read_table(ROOT / "data")
         return texting.answer(table, Matcher(table), body, texting.SenderState()).body

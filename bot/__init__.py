@@ -7,7 +7,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import commands, console, errors, health, sms, voice
+from . import commands, console, web
 from .config import ROOT, configure
 from .store import Store
 
@@ -21,13 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
     Store().init_app(app)
-    errors.init_app(app)  # short plain-text 4xx/5xx answers, never HTML pages
-    app.register_blueprint(sms.bp)
-    app.register_blueprint(voice.bp)
-    app.register_blueprint(health.bp)
-    console.init_app(app)
     csrf = CSRFProtect(app)  # every form; Twilio's webhooks are signed instead
-    csrf.exempt(sms.bp)
-    csrf.exempt(voice.bp)
+    web.init_app(app, csrf)
+    console.init_app(app)
     commands.init_app(app)
     return app

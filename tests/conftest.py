@@ -15,7 +15,7 @@ from sqlalchemy import text as sql
 from twilio.request_validator import RequestValidator
 
 from bot import create_app
-from bot.datafiles import read_docs
+from bot.table.files import read_docs
 from bot.store import get_store, staff
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"

@@ -9,12 +9,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import checks, editing, replytests
-from ..datafiles import docs_from_table, read_reply_tests, read_table, write_docs
-from ..matching import Matcher
+from ..review import checks, replytests
+from ..table import changes as table_changes
+from ..table.files import docs_from_table, read_reply_tests, read_table, write_docs
+from ..understanding.matching import Matcher
 from ..store import get_store
-from ..table import Table
-from ..validation import DataError
+from ..table.model import Table
+from ..table.validation import DataError
 
 path_argument = click.argument("path", required=False, type=click.Path(file_okay=False))
 
@@ -33,7 +34,7 @@ def load_data(path: str | None, dry_run: bool, yes: bool) -> None:
         current = store.current_table()
     except SQLAlchemyError as exc:
         raise click.ClickException(f"the database is unavailable ({type(exc).__name__}); nothing changed")
-    changes = editing.changes(docs_from_table(current), docs_from_table(table)) if current else []
+    changes = table_changes.changes(docs_from_table(current), docs_from_table(table)) if current else []
     if current is not None:
         if not changes:
             click.echo(f"Nothing to change: the database already holds {path}.")

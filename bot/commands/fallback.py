@@ -16,11 +16,11 @@ import click
 from flask import render_template
 from flask.cli import with_appcontext
 
-from .. import menu, replies, spoken
+from ..conversation import menu, replies, spoken
 from ..phones import display
-from ..segments import segments
+from ..conversation.segments import segments
 from ..store import get_store
-from ..table import Table
+from ..table.model import Table
 
 MAX_BODY = 1600  # Twilio's longest <Message> body, in characters
 

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import callsim, inbox, segments
+from ..conversation import callsim, inbox, segments
 from ..store import get_store
 
 SIMULATED_NUMBER = "simulator"

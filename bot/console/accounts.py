@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ..store import get_store, staff
 from ..store.models import AuditEntry, Staff
-from ..table import TIMEZONE
+from ..table.model import TIMEZONE
 from .auth import admin_required
 
 bp = Blueprint("accounts", __name__)

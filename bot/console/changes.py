@@ -8,11 +8,11 @@ from flask import Blueprint, abort, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import editing
-from ..datafiles import docs_from_table
+from ..table.changes import dump
+from ..table.files import docs_from_table
 from ..store import get_store
 from ..store.models import AuditEntry
-from ..validation import FILES
+from ..table.validation import FILES
 from .auth import admin_required
 from .resources import review
 
@@ -30,7 +30,7 @@ def edit_file(name: str):
     snapshot = get_store().snapshot()
     docs = docs_from_table(snapshot.table)
     form = FlaskForm()
-    text = editing.dump(docs[name])
+    text = dump(docs[name])
     if form.validate_on_submit():
         text = request.form.get("text", "")
         try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_wtf import FlaskForm
 
-from .. import replytests
-from ..datafiles import read_reply_tests
+from ..review import replytests
+from ..table.files import read_reply_tests
 from ..store import get_store
-from ..validation import DataError
+from ..table.validation import DataError
 
 bp = Blueprint("home", __name__)
 

@@ -9,10 +9,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import editing
-from ..datafiles import docs_from_table
+from ..review import preview
+from ..table.changes import with_entry
+from ..table.files import docs_from_table
 from ..store import StaleTable, get_store
-from ..table import TIMEZONE, Table
+from ..table.model import TIMEZONE, Table
 from .auth import admin_required
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
@@ -38,8 +39,8 @@ def verified(key: str):
     snapshot = get_store().snapshot()
     entry = _entry(snapshot.table, key)
     entry.update(last_verified=_today(), verified_by=current_user.email)
-    docs = editing.with_entry(docs_from_table(snapshot.table), "resources.yaml", key, entry)
-    proposal = editing.propose(snapshot.table, docs)
+    docs = with_entry(docs_from_table(snapshot.table), "resources.yaml", key, entry)
+    proposal = preview.propose(snapshot.table, docs)
     get_store().replace_table(proposal.table, who=current_user.email, changes=proposal.entries, action="verify",
                               expected_version=snapshot.version)
     flash(f"{entry['name'][snapshot.table.default_language]} marked as verified today.")
@@ -60,7 +61,7 @@ def edit(key: str):
         for field in FIELDS:
             entry[field] = request.form.get(field, "").strip() or None
         entry["languages"] = [x.strip() for x in request.form.get("languages", "").split(",") if x.strip()]
-        docs = editing.with_entry(docs_from_table(snapshot.table), "resources.yaml", key, entry)
+        docs = with_entry(docs_from_table(snapshot.table), "resources.yaml", key, entry)
         return review(snapshot.table, snapshot.version, docs, f"resource {key}")
     return render_template("console/resource_edit.html", form=form, entry=entry, key=key,
                            languages=snapshot.table.languages, organizations=snapshot.table.organizations)
@@ -68,7 +69,7 @@ def edit(key: str):
 
 def review(current: Table, version: int | None, docs: dict, what: str):
     """The preview of a change: its problems, or the entries and replies it changes, and a Save button."""
-    proposal = editing.propose(current, docs)
+    proposal = preview.propose(current, docs)
     payload = json.dumps(docs, default=str)
     return render_template("console/review.html", proposal=proposal, what=what, payload=payload,
                            version=version, form=FlaskForm())
@@ -82,7 +83,7 @@ def save():
     if not form.validate_on_submit():
         abort(400)
     snapshot = get_store().snapshot()
-    proposal = editing.propose(snapshot.table, json.loads(request.form["payload"]))
+    proposal = preview.propose(snapshot.table, json.loads(request.form["payload"]))
     if proposal.table is None:
         return review(snapshot.table, snapshot.version, json.loads(request.form["payload"]), request.form["what"])
     try:

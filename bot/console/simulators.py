@@ -14,10 +14,10 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
-from .. import callsim, inbox, menu, segments
+from ..conversation import callsim, inbox, menu, segments
 from ..phones import display
 from ..store import get_store
-from ..table import MENU_KEYS
+from ..table.model import MENU_KEYS
 
 bp = Blueprint("simulators", __name__)
 HISTORY = 10  # exchanges kept on the page

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request
 
-from .. import report
+from ..reports import report
 from ..store import get_store, reports
-from ..table import TIMEZONE
+from ..table.model import TIMEZONE
 
 bp = Blueprint("usage", __name__)
 

@@ -19,11 +19,11 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..datafiles import read_table
-from ..editing import EntryChange
-from ..matching import Matcher
-from ..table import Table
-from ..validation import DataError, build_table
+from ..table.files import read_table
+from ..table.changes import EntryChange
+from ..understanding.matching import Matcher
+from ..table.model import Table
+from ..table.validation import DataError, build_table
 from .models import AuditEntry, TableState
 from .engine import make_engine
 from .schema import migrate, startup_lock

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from ..table import TIMEZONE
+from ..table.model import TIMEZONE
 from . import messages, senders
 from .models import utcnow
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ..texting import SenderState
 from .messages import upsert
 from .models import Sender, SimulatedSender, utcnow
 
@@ -20,9 +19,9 @@ def save_language(session: Session, sender_id: str, language: str, simulated: bo
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
 
 
-def save(session: Session, sender_id: str, state: SenderState, simulated: bool = False) -> None:
-    """Remember ``state`` for this sender (one upsert)."""
+def save(session: Session, sender_id: str, language: str | None, opted_out: bool, simulated: bool = False) -> None:
+    """Remember this sender's language and opt-out (one upsert)."""
     model = SimulatedSender if simulated else Sender
-    values = {"language": state.language, "opted_out": state.opted_out, "updated_at": utcnow()}
+    values = {"language": language, "opted_out": opted_out, "updated_at": utcnow()}
     statement = upsert(session, model).values(id=sender_id, **values)
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))

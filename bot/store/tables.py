@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..table import Table
+from ..table.model import Table
 from . import models as m
 
 TABLE_MODELS = (m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording, m.Language)

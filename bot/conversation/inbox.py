@@ -1,0 +1,120 @@
+"""One text through the bot: the sender's state in, the answer out, the new state kept.
+
+Shared by the /sms webhook, the `flask sms` command and the console's SMS simulator, so all
+three answer exactly alike. Real texts also get: the same answer again for a MessageSid that
+Twilio retries (counted once), a per-sender reply limit, and usage counts. The hot path is one
+read; MessageSids and counts are written in batches (``store.pending``), sender state only when
+it changes. A database error never stops the reply: it is logged (without the number or the
+text) and the bot answers.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, replace
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import replies, texting
+from ..phones import sender_hash
+from ..privacy import keyed_hash
+from ..store import Snapshot, Store, messages, senders
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limit:
+    replies: int  # per sender
+    seconds: int  # per window
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the database (and this process's pending writes) know about a text before answering."""
+
+    earlier: dict | None  # the answer already given to this MessageSid
+    state: texting.SenderState
+    replies: int  # replies the sender got in the current window
+
+
+def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: str = "",
+            language: str | None = None, simulated: bool = False, message_sid: str = "",
+            limit: Limit | None = None) -> texting.Outcome | None:
+    """Answer ``body`` from ``number``; None when there is no resource table at all."""
+    snapshot = store.snapshot()
+    if snapshot is None:
+        return None
+    key = hash_key.encode()
+    sender = sender_hash(number, key) if number.strip() else None  # no sender: nothing to remember
+    sid = keyed_hash(message_sid, key) if message_sid and not simulated else None
+    window = int(time.time() // limit.seconds) if limit else 0
+    known = _known(store, sender, sid, window if limit and not simulated else None, simulated)
+    if known.earlier is not None:  # Twilio retried: the same answer again, counted once
+        return _again(snapshot, known.earlier)
+    outcome = texting.answer(snapshot.table, snapshot.matcher, body, known.state, opt_out_type, language)
+    if sender and outcome.state.opted_out != known.state.opted_out:
+        _save(store, sender, outcome.state, simulated)  # STOP and START are written at once
+        store.pending.remember_language(sender, simulated, None)
+    elif sender and _worth_saving(known.state, outcome.state, snapshot.table.default_language):
+        store.pending.remember_language(sender, simulated, outcome.state.language)  # in the next batch
+    if sender and outcome.body and limit and not simulated:
+        if known.replies + store.pending.add_reply(sender, window) > limit.replies:
+            log.warning("sms reply limit reached for a sender; answering with an empty reply")
+            outcome = replace(outcome, body=None, topics=())
+    if sid:
+        store.pending.remember(sid, outcome.topics, outcome.language, outcome.body is None)
+    if not simulated:
+        _count(store, outcome)
+    return outcome
+
+
+def _known(store: Store, sender: str | None, sid: str | None, window: int | None, simulated: bool) -> Known:
+    """One read: an earlier answer to this MessageSid, the sender's state and reply count."""
+    pending = store.pending.answer(sid) if sid else None
+    if pending is not None:
+        return Known(pending, texting.SenderState(), 0)
+    try:
+        with store.reading() as connection:
+            found = messages.lookup(connection, sid, sender, window, simulated)
+    except SQLAlchemyError as exc:
+        log.warning("database unavailable for an sms (%s); answering without sender state", type(exc).__name__)
+        return Known(None, texting.SenderState(), 0)
+    earlier = None if found["topics"] is None else {
+        "topics": found["topics"], "language": found["answer_language"], "silent": found["silent"]}
+    state = texting.SenderState(found["language"], bool(found["opted_out"]))
+    if sender:
+        state = replace(state, language=store.pending.language(sender, simulated) or state.language)
+    return Known(earlier, state, found["replies"] or 0)
+
+
+def _again(snapshot: Snapshot, earlier: dict) -> texting.Outcome:
+    """The answer given before to a retried MessageSid."""
+    topics = tuple(filter(None, earlier["topics"].split(",")))
+    body = None if earlier["silent"] else replies.sms(snapshot.table, topics, earlier["language"])
+    return texting.Outcome(body, texting.SenderState(), earlier["language"], topics)
+
+
+def _worth_saving(old: texting.SenderState, new: texting.SenderState, default: str) -> bool:
+    """True when the new state answers differently: a new sender in the default language is no news."""
+    return replace(old, language=old.language or default) != replace(new, language=new.language or default)
+
+
+def _save(store: Store, sender: str, state: texting.SenderState, simulated: bool) -> None:
+    """Remember the sender's new state at once (an opt-out must hold); errors are logged."""
+    try:
+        with store.session() as session:
+            senders.save(session, sender, state.language, state.opted_out, simulated)
+    except SQLAlchemyError as exc:
+        log.warning("could not save sender state (%s)", type(exc).__name__)
+
+
+def _count(store: Store, outcome: texting.Outcome) -> None:
+    """Usage: the topics (or "unmatched") and the language of a real text that was answered."""
+    if outcome.body is None:
+        return
+    if outcome.topics:
+        store.pending.count("topic", *outcome.topics)
+    else:
+        store.pending.count("unmatched", "text")
+    store.pending.count("language", outcome.language)

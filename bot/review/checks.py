@@ -1,0 +1,59 @@
+"""Checks on a whole table beyond what loading requires: every reply's length and numbers,
+and how fresh each number's verification is. Plain Python: a table in, findings out."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+from ..conversation import replies, segments
+from ..phones import display
+from ..table.model import Table
+
+ERROR, WARNING, OK = "error", "warning", "ok"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # error | warning | ok
+    subject: str  # what was checked, e.g. "sms en HOTLINE+INFO"
+    detail: str
+
+
+def check_table(table: Table, today: date, verify_days: int = 90) -> list[Finding]:
+    """Every reply (each set of topics, each language), then the resources' verification dates."""
+    return _replies(table) + unverified(table, today, verify_days)
+
+
+def _replies(table: Table) -> list[Finding]:
+    """Each possible SMS reply: within its segment limit, GSM-7 where required, with a 24/7 number."""
+    findings = []
+    always = [display(r.phone) for r in table.resources.values() if r.always_open and r.phone.startswith("+")]
+    keys = [t.key for t in table.topics]
+    for lang in table.languages.values():
+        for n in range(len(keys) + 1):
+            for topics in itertools.combinations(keys, n):
+                reply = replies.sms(table, topics, lang.code)
+                subject = f"sms {lang.code} {'+'.join(topics) or '(no match)'}"
+                problems = []
+                if segments.segments(reply) > lang.max_segments:
+                    problems.append(f"{segments.segments(reply)} segments, over the limit of {lang.max_segments}")
+                if lang.gsm7 and segments.encoding(reply) != segments.GSM7:
+                    bad = sorted({c for c in reply if segments.encoding(c) != segments.GSM7})
+                    problems.append(f"not GSM-7: {' '.join(bad)}")
+                if not any(number in reply for number in always):
+                    problems.append("no 24/7 number")
+                findings.append(Finding(ERROR, subject, "; ".join(problems)) if problems
+                                else Finding(OK, subject, segments.describe(reply)))
+    return findings
+
+
+def unverified(table: Table, today: date, verify_days: int) -> list[Finding]:
+    """Resources never verified, or not within ``verify_days``: warnings, oldest first."""
+    stale = [r for r in table.resources.values() if r.phone.startswith("+")  # not 911
+             and (r.last_verified is None or (today - r.last_verified).days > verify_days)]
+    stale.sort(key=lambda r: r.last_verified or date.min)
+    return [Finding(WARNING, f"resource {r.key}",
+                    f"{display(r.phone)} never verified" if r.last_verified is None else
+                    f"{display(r.phone)} last verified {r.last_verified.isoformat()}, "
+                    f"{(today - r.last_verified).days} days ago") for r in stale]

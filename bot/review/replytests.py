@@ -1,0 +1,88 @@
+"""Reply tests (data/reply_tests.yaml): what a texter or caller must get, run against a table.
+
+Plain Python: the parsed file and a table in, a pass or fail per row out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..conversation import callsim
+from ..understanding.matching import Matcher
+from ..conversation.menu import Phone
+from ..conversation.texting import SenderState, answer
+from ..table.model import Table
+from ..table.validation import DataError, Problem
+
+FILE = "reply_tests.yaml"
+
+
+@dataclass(frozen=True)
+class Case:
+    channel: str  # "sms" or "voice"
+    given: str  # the text, or the call's steps joined by spaces
+    steps: tuple[str, ...]
+    language: str | None
+    numbers: tuple[str, ...]  # must be in the reply / heard
+    dials: str | None = None  # voice: the number the call must end up connected to
+
+
+@dataclass(frozen=True)
+class Result:
+    case: Case
+    passed: bool
+    got: str  # the reply, or what the call did
+    problems: tuple[str, ...] = ()
+
+
+def parse(doc: Any) -> list[Case]:
+    """The cases of a parsed reply_tests.yaml; DataError naming each malformed row."""
+    doc = doc if isinstance(doc, dict) else {}
+    cases, problems = [], []
+    for channel in ("sms", "voice"):
+        for i, row in enumerate(doc.get(channel) or []):
+            row = row if isinstance(row, dict) else {}
+            steps = (str(row.get("text", "")),) if channel == "sms" else tuple(map(str, row.get("steps") or ()))
+            numbers = tuple(map(str, row.get("numbers") or row.get("hears") or ()))
+            if not any(steps) or not (numbers or row.get("dials")):
+                problems.append(Problem(FILE, f"{channel} {i + 1}", "needs text/steps and numbers/hears/dials"))
+                continue
+            cases.append(Case(channel, " ".join(steps), steps, row.get("language"), numbers,
+                              str(row["dials"]) if row.get("dials") else None))
+    if problems:
+        raise DataError(problems)
+    return cases
+
+
+def run(table: Table, matcher: Matcher, cases: list[Case], now: datetime | None = None) -> list[Result]:
+    """Run every case as a new sender or a new call."""
+    return [_sms(table, matcher, c) if c.channel == "sms" else _voice(table, matcher, c, now) for c in cases]
+
+
+def _sms(table: Table, matcher: Matcher, case: Case) -> Result:
+    """Text ``case.given`` as a new sender."""
+    outcome = answer(table, matcher, case.steps[0], SenderState())
+    body = outcome.body or ""
+    problems = [f"missing {n}" for n in case.numbers if n not in body]
+    if case.language and outcome.language != case.language:
+        problems.append(f"reply in {outcome.language!r}, expected {case.language!r}")
+    return Result(case, not problems, body or "(no reply)", tuple(problems))
+
+
+def _voice(table: Table, matcher: Matcher, case: Case, now: datetime | None) -> Result:
+    """Walk the call's steps from the start."""
+    try:
+        turns = callsim.walk(table, matcher, case.steps, now)
+    except ValueError as exc:
+        return Result(case, False, str(exc), (str(exc),))
+    last = turns[-1].step
+    heard = " ".join(text for t in turns[1:] for _, text in callsim.heard(t.step))
+    problems = [f"not heard: {n}" for n in case.numbers if n not in heard]
+    if case.dials is not None:
+        got = Phone(last.dial.phone).display if last.kind == "dial" else None
+        if got != case.dials:
+            problems.append(f"connected to {got or 'nothing'}, expected {case.dials}")
+    if case.language and last.language != case.language:
+        problems.append(f"ended in {last.language!r}, expected {case.language!r}")
+    return Result(case, not problems, callsim.outcome(last), tuple(problems))

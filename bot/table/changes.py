@@ -1,0 +1,68 @@
+"""Changes to the table's documents, entry by entry: what the audit log keeps and load-data lists.
+
+Plain Python: documents (as in data/) in, the entries added, removed or changed out.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    target: str  # "resources.yaml: womens-center-hotline"
+    old: str | None  # the entry as YAML; None when it was added
+    new: str | None  # None when it was removed
+
+
+def dump(value: Any) -> str:
+    """An entry as YAML, the way data/ writes it."""
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100)
+
+
+def entries(docs: dict[str, Any]) -> dict[str, Any]:
+    """Every entry of the documents, by a name staff can read."""
+    found: dict[str, Any] = {}
+    for file, doc in docs.items():
+        if isinstance(doc, list):  # organizations, resources
+            found.update({f"{file}: {e.get('key')}": e for e in doc if isinstance(e, dict)})
+        elif file == "topics.yaml":
+            found.update({f"{file}: {t.get('key')}": t for t in doc.get("topics") or []})
+            found.update({f"{file}: {name}": doc.get(name) for name in ("unmatched", "start")})
+        elif file == "menu.yaml":
+            found[f"{file}: fallback"] = doc.get("fallback")
+            found.update({f"{file}: prompt {k}": v for k, v in (doc.get("prompts") or {}).items()})
+            for o in doc.get("options") or []:
+                found[f"{file}: option {o.get('key')} ({'/'.join(o.get('menus') or ['all'])})"] = o
+        elif isinstance(doc, dict):  # languages, messages: one entry per language
+            found.update({f"{file}: {lang}": value for lang, value in doc.items()})
+    return found
+
+
+def changes(old_docs: dict[str, Any], new_docs: dict[str, Any]) -> list[EntryChange]:
+    """The entries added, removed or changed, in a stable order."""
+    old, new = entries(old_docs), entries(new_docs)
+    return [EntryChange(name, dump(old[name]) if name in old else None, dump(new[name]) if name in new else None)
+            for name in sorted(old.keys() | new.keys()) if _canonical(old.get(name)) != _canonical(new.get(name))]
+
+
+def with_entry(docs: dict[str, Any], file: str, key: str, value: dict | None) -> dict[str, Any]:
+    """A copy of ``docs`` where the list entry ``key`` of ``file`` is ``value`` (None: removed; new: added)."""
+    docs = copy.deepcopy(docs)
+    items = docs[file]
+    index = next((i for i, e in enumerate(items) if e.get("key") == key), None)
+    if value is None:
+        items.pop(index) if index is not None else None
+    elif index is None:
+        items.append(value)
+    else:
+        items[index] = value
+    return docs
+
+
+def _canonical(value: Any) -> str:
+    """A comparable form of an entry."""
+    return dump(value) if value is not None else ""

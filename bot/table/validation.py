@@ -1,0 +1,164 @@
+"""Check the resource table's source documents and build a ``Table`` from them.
+
+Plain Python: parsed YAML documents in, a ``Table`` out, or a ``DataError`` listing every
+problem with the file, the entry and what is wrong. menu.yaml is checked in menu_validation.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .checker import Checker, DataError, Problem, unique_spellings
+from ..understanding.normalize import normalize
+from .menu_validation import read_menu
+from ..phones import emergency_or_e164, short_code
+from .model import Hours, Language, Organization, Resource, Table, Topic
+
+__all__ = ["FILES", "DataError", "Problem", "build_table"]
+
+FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml", "messages.yaml", "menu.yaml")
+# Placeholders each piece of wording may use.
+MESSAGE_FIELDS = {"resource": {"name", "number", "hours", "text", "description"},
+                  "brief": {"name", "number", "hours", "text"}, "hours": {"hours"},
+                  "text": {"text"}, "organization": {"name", "about"}, "more": {"keywords"}}
+
+
+def build_table(docs: dict[str, Any]) -> Table:
+    """Check every document and return the ``Table``; raise ``DataError`` on any problem."""
+    c = Checker(docs)
+    languages = _languages(c)
+    organizations = c.entries("organizations.yaml", c.doc("organizations.yaml", list), lambda e: Organization(
+        e["key"], c.texts("organizations.yaml", e["key"], "name", e.get("name")),
+        c.texts("organizations.yaml", e["key"], "about", e.get("about"))))
+    resources = c.entries("resources.yaml", c.doc("resources.yaml", list), lambda e: _resource(c, e, organizations))
+    topics_doc = c.doc("topics.yaml", dict)
+    topics = c.entries("topics.yaml", topics_doc.get("topics") or [], lambda e: _topic(c, e, resources, organizations))
+    _check_keywords(c, topics.values())
+    unmatched = tuple(topics_doc.get("unmatched", {}).get("resources") or ())
+    _check_refs(c, "topics.yaml", "unmatched", unmatched, resources)
+    start = topics_doc.get("start")
+    if start not in topics:
+        c.fail("topics.yaml", "start", f"unknown topic {start!r}")
+    messages = _messages(c)
+    prompts, menu, fallback = read_menu(c, resources)
+    if c.problems:
+        raise DataError(c.problems)
+    return Table(languages=languages, organizations=organizations, resources=resources,
+                 topics=tuple(sorted(topics.values(), key=lambda t: t.urgency)), messages=messages,
+                 unmatched=unmatched, start_topic=start, menu=menu, prompts=prompts,
+                 fallback=fallback)
+
+
+def _languages(c: Checker) -> dict[str, Language]:
+    """Read languages.yaml."""
+    doc = c.doc("languages.yaml", dict)
+    c.languages = [str(code) for code in doc]
+    result = {}
+    for code, item in doc.items():
+        item = item if isinstance(item, dict) else {}
+        try:
+            result[code] = Language(code, str(item["name"]), tuple(map(str, item.get("switch") or ())),
+                                    tuple(map(str, item.get("hints") or ())), int(item["max_segments"]),
+                                    str(item["voice"]), str(item["speech"]), bool(item.get("gsm7", False)))
+        except (KeyError, TypeError, ValueError) as exc:
+            c.fail("languages.yaml", code, f"needs name, max_segments, voice and speech ({exc})")
+    if not doc:
+        c.fail("languages.yaml", "(file)", "lists no language")
+    return result
+
+
+def _resource(c: Checker, e: dict, organizations: dict) -> Resource:
+    """One entry of resources.yaml."""
+    f, key = "resources.yaml", e["key"]
+    if e.get("organization") not in organizations:
+        c.fail(f, key, f"unknown organization {e.get('organization')!r}")
+    phone = text = None
+    try:
+        phone = emergency_or_e164(str(e.get("phone") or ""))
+    except ValueError as exc:
+        c.fail(f, key, f"phone: {exc}")
+    if e.get("text") not in (None, ""):
+        try:
+            text = short_code(str(e["text"]))
+        except ValueError as exc:
+            c.fail(f, key, f"text: {exc}")
+    try:
+        hours = Hours.parse(e.get("hours"))
+    except ValueError as exc:
+        c.fail(f, key, str(exc))
+        hours = Hours("unknown")
+    langs = tuple(map(str, e.get("languages") or ()))
+    for lang in langs:
+        if lang not in c.languages:
+            c.fail(f, key, f"languages: unknown language {lang!r}")
+    verified = e.get("last_verified")
+    if isinstance(verified, str):
+        try:
+            verified = date.fromisoformat(verified.strip()) if verified.strip() else None
+        except ValueError:
+            pass
+    if verified is not None and not isinstance(verified, date):
+        c.fail(f, key, f"last_verified {verified!r}: write a date as YYYY-MM-DD")
+        verified = None
+    return Resource(key, str(e.get("organization")), c.texts(f, key, "name", e.get("name")),
+                    c.texts(f, key, "description", e.get("description")), phone or "", hours, text, langs,
+                    verified, e.get("verified_by"))
+
+
+def _topic(c: Checker, e: dict, resources: dict, organizations: dict) -> Topic:
+    """One entry of topics.yaml."""
+    f, key = "topics.yaml", e["key"]
+    refs = tuple(e.get("resources") or ())
+    _check_refs(c, f, key, refs, resources)
+    if not any(resources[r].always_open and resources[r].phone.startswith("+") for r in refs if r in resources):
+        c.fail(f, key, "needs at least one 24/7 resource with a phone number")
+    orgs = tuple(e.get("organizations") or ())
+    for org in orgs:
+        if org not in organizations:
+            c.fail(f, key, f"unknown organization {org!r}")
+    keywords = {}
+    for lang in c.languages:
+        words = (e.get("keywords") or {}).get(lang) or []
+        if not words:
+            c.fail(f, key, f"keywords: none in {lang!r}")
+        keywords[lang] = unique_spellings(words)
+    names = c.texts(f, key, "name", e.get("name") or {lang: key for lang in c.languages})
+    for lang, name in names.items():
+        if normalize(name) not in map(normalize, keywords.get(lang, ())):
+            c.fail(f, key, f"name {name!r} is not one of its {lang!r} keywords")
+    if not isinstance(e.get("urgency"), int):
+        c.fail(f, key, "urgency: needs a whole number (1 = most urgent)")
+    return Topic(key, e.get("urgency") if isinstance(e.get("urgency"), int) else 99, names,
+                 c.texts(f, key, "intro", e.get("intro")), refs, orgs, keywords)
+
+
+def _check_refs(c: Checker, file: str, entry: str, refs: tuple, resources: dict) -> None:
+    """Every resource key in ``refs`` must exist."""
+    for ref in refs:
+        if ref not in resources:
+            c.fail(file, entry, f"unknown resource {ref!r}")
+
+
+def _check_keywords(c: Checker, topics) -> None:
+    """A keyword may belong to one topic only."""
+    owner: dict[str, str] = {}
+    for topic in topics:
+        for phrase in {normalize(p) for words in topic.keywords.values() for p in words}:
+            if owner.setdefault(phrase, topic.key) != topic.key:
+                c.fail("topics.yaml", topic.key, f"keyword {phrase!r} is also a keyword of {owner[phrase]}")
+
+
+def _messages(c: Checker) -> dict[str, dict[str, Any]]:
+    """Read messages.yaml: every piece of SMS wording in every language."""
+    doc = c.doc("messages.yaml", dict)
+    wording = {lang: doc.get(lang) if isinstance(doc.get(lang), dict) else {} for lang in c.languages}
+    names = set().union(*(w.keys() for w in wording.values())) if wording else set()
+    for name in sorted(names):
+        values = {lang: w.get(name) for lang, w in wording.items()}
+        if name == "days":
+            for lang, days in values.items():
+                if not (isinstance(days, list) and len(days) == 7):
+                    c.fail("messages.yaml", lang, "days: needs the seven day names, Monday first")
+        else:
+            c.texts("messages.yaml", name, name, values, fields=MESSAGE_FIELDS.get(name, set()))
+    return wording

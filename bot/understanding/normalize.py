@@ -1,0 +1,20 @@
+"""Text as the bot compares it: lower case, no accents, apostrophes or punctuation. Plain Python."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, drop accents, apostrophes and punctuation: "¡Ayúdame!" -> "ayudame"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return _NOT_WORD.sub(" ", _APOSTROPHES.sub("", plain)).strip()
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """The normalized words of ``text``."""
+    return tuple(normalize(text).split())

@@ -1,0 +1,108 @@
+"""Reply composition, tested directly on the default table: every reply, in every language."""
+import itertools
+import math
+
+import pytest
+
+from bot.conversation import replies, segments
+from bot.table.files import read_table
+from bot.table.model import Hours
+from conftest import DATA_DIR
+
+# An independent oracle for the GSM 03.38 alphabet (basic set, and the extension set that costs 2).
+GSM_BASIC = ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+             "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM_EXTENDED = "^{}\\[~]|€\f"
+DANGER = {"en": "In immediate danger? Call 911.", "es": "¿En peligro inmediato? Llame al 911."}
+LINES_24_7 = ("(209) 948-1911", "(888) 373-7888")
+
+
+def oracle_segments(text):
+    """Segments by the rules of GSM 03.38 / UCS-2 concatenated SMS."""
+    if all(c in GSM_BASIC or c in GSM_EXTENDED for c in text):
+        septets = sum(2 if c in GSM_EXTENDED else 1 for c in text)
+        return "GSM-7", 1 if septets <= 160 else math.ceil(septets / 153)
+    units = len(text.encode("utf-16-le")) // 2
+    return "UCS-2", 1 if units <= 70 else math.ceil(units / 67)
+
+
+@pytest.fixture(scope="module")
+def table():
+    return read_table(DATA_DIR)
+
+
+def every_reply(table):
+    """Every reply the default table can give: each set of topics (in urgency order), each language."""
+    keys = [t.key for t in table.topics]
+    for language in table.languages:
+        for n in range(len(keys) + 1):
+            for topics in itertools.combinations(keys, n):
+                yield language, topics, replies.sms(table, topics, language)
+
+
+def test_every_reply_has_a_24_7_number_and_the_911_line(table):
+    for language, topics, reply in every_reply(table):
+        assert any(number in reply for number in LINES_24_7), (language, topics)
+        assert DANGER[language] in reply.splitlines(), (language, topics)
+
+
+def test_every_reply_says_nobody_reads_the_texts(table):
+    for language, topics, reply in every_reply(table):
+        assert table.messages[language]["automated"] in reply.splitlines(), (language, topics)
+
+
+def test_english_replies_are_gsm7_within_three_segments(table):
+    for language, topics, reply in every_reply(table):
+        encoding, count = oracle_segments(reply)
+        assert (encoding, count) == (segments.encoding(reply), segments.segments(reply))
+        if language == "en":
+            assert encoding == "GSM-7", (topics, [c for c in reply if c not in GSM_BASIC + GSM_EXTENDED])
+            assert count <= 3, (topics, count)
+        assert count <= table.languages[language].max_segments, (language, topics, count)
+
+
+@pytest.mark.parametrize("topic, numbers", [
+    ("DANGER", ["911", "(209) 948-1911", "(888) 373-7888"]),
+    ("HOTLINE", ["(209) 948-1911", "(888) 373-7888"]),
+    ("HOUSING", ["(209) 259-5552", "(209) 948-1911"]),
+    ("INFO", ["(888) 373-7888"]),
+])
+def test_topic_numbers_in_urgency_order(table, topic, numbers):
+    for language in ("en", "es"):
+        reply = replies.sms(table, [topic], language)
+        positions = [reply.index(n) for n in numbers]
+        assert positions == sorted(positions)
+
+
+def test_resource_line_shows_name_number_hours_and_use(table):
+    line = replies.resource_line(table.resources["womens-center-hotline"], table.messages["en"], "en")
+    assert line == ("Women's Center 24-hour Human Trafficking hotline: (209) 948-1911, 24/7. "
+                    "Help for victims of human trafficking.")
+
+
+def test_unknown_hours_are_not_shown(table):
+    line = replies.resource_line(table.resources["chest-of-hope-helpline"], table.messages["en"], "en")
+    assert line.startswith("Chest of Hope Helpline: (209) 259-5552. ")
+
+
+def test_info_gives_the_facts_and_the_task_force(table):
+    reply = replies.sms(table, ["INFO"], "en")
+    for fact in ("top-3 state", "18,000-20,000", "10,000", "Task Force", "End Human Trafficking in San Joaquin County"):
+        assert fact in reply
+
+
+def test_unmatched_reply_is_the_keyword_menu(table):
+    reply = replies.sms(table, [], "en")
+    assert reply.splitlines()[0] == "Text HOTLINE, HOUSING or INFO. Para español: ESPAÑOL."
+
+
+def test_topics_that_do_not_fit_are_named(table):
+    reply = replies.sms(table, ["DANGER", "HOTLINE", "HOUSING", "INFO"], "en")
+    assert "More: text HOUSING, INFO." in reply
+    assert segments.segments(reply) <= 3
+
+
+def test_schedule_hours_text(table):
+    hours = Hours.parse({"mon-fri": "09:00-17:00", "sat": "10:00-14:00"})
+    assert replies.hours_text(hours, table.messages["en"]) == "Mon-Fri 09:00-17:00, Sat 10:00-14:00"
+    assert replies.hours_text(hours, table.messages["es"]) == "lun-vie 09:00-17:00, sáb 10:00-14:00"
