@@ -9,6 +9,8 @@ from pathlib import Path
 from dotenv import load_dotenv
 from flask import Flask
 
+from .twilio_api import checked_base_url
+
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
@@ -20,6 +22,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
     env = os.environ.get
     app.config.from_mapping(
         TWILIO_AUTH_TOKEN=env("TWILIO_AUTH_TOKEN", ""),
+        TWILIO_ACCOUNT_SID=env("TWILIO_ACCOUNT_SID", ""),
+        TWILIO_API_KEY=env("TWILIO_API_KEY", ""),
+        TWILIO_API_SECRET=env("TWILIO_API_SECRET", ""),
+        TWILIO_API_BASE_URL=env("TWILIO_API_BASE_URL", ""),
         DATABASE_URL=env("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'helpline.db'}",
         SECRET_KEY=env("SECRET_KEY", ""),
         SENDER_HASH_KEY=env("SENDER_HASH_KEY", ""),
@@ -40,6 +46,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
     )
     if test_config:
         app.config.update(test_config)
+    try:
+        app.config["TWILIO_API_BASE_URL"] = checked_base_url(app.config["TWILIO_API_BASE_URL"])
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     for name in ("SECRET_KEY", "SENDER_HASH_KEY"):
         if not app.config[name]:
