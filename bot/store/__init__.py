@@ -2,13 +2,16 @@
 
 Webhooks never query the resource table: they read ``Store.snapshot()``, built at start-up and
 rebuilt when another process changes the table (checked at most every few seconds). With the
-database down, the snapshot comes from data/ and the bot keeps answering.
+database down, the snapshot comes from data/ and the bot keeps answering. Every call on a
+webhook's path goes through ``Store.guard`` (``breaker``): bounded in time, and skipped while the
+database is held to be down; an opt-out that could not be written waits in ``Store.spool``.
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,7 +19,7 @@ from typing import Iterator, Sequence
 
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..table.files import read_table
@@ -27,7 +30,10 @@ from ..table.validation import DataError, build_table
 from .models import AuditEntry, TableState
 from .engine import make_engine
 from .schema import migrate, startup_lock
+from .breaker import Breaker, DatabaseUnavailable
 from .pending import Pending
+from .spool import Spool
+from . import senders
 from .tables import load_docs, save_table, table_version
 
 log = logging.getLogger(__name__)
@@ -55,8 +61,10 @@ class Store:
         self.read_engine = self.engine.execution_options(read_only=True)
         self.data_dir = app.config["DATA_DIR"]
         self.refresh_seconds = app.config["TABLE_REFRESH_SECONDS"]
+        self.guard = Breaker(self._ping, app.config["DATABASE_DEADLINE_SECONDS"], on_recover=self._catch_up)
+        self.spool = Spool(Path(app.instance_path) / "optout-spool.json")
         self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"],
-                               timedelta(hours=app.config["RETENTION_HOURS"]))
+                               timedelta(hours=app.config["RETENTION_HOURS"]), self.guard)
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -76,6 +84,43 @@ class Store:
         with self.read_engine.begin() as connection:
             yield connection
 
+    def read(self, fn, *args):
+        """``fn(connection, *args)`` in a read-only transaction, bounded in time (``guard``)."""
+        def run():
+            with self.reading() as connection:
+                return fn(connection, *args)
+        return self.guard.call(run)
+
+    def write(self, fn, *args):
+        """``fn(session, *args)`` in a transaction, bounded in time (``guard``)."""
+        def run():
+            with self.session() as session:
+                return fn(session, *args)
+        return self.guard.call(run)
+
+    def healthy(self) -> bool:
+        """True when the database answers now (within the deadline); False at once while it is held down."""
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and not Path(database).exists():
+            return False  # SQLite would make a new, empty file
+        try:
+            self.guard.call(self._ping)
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def _ping(self) -> None:
+        """One round trip to the database."""
+        with self.reading() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def _catch_up(self) -> None:
+        """The database is back: write the spooled opt-outs and what is pending."""
+        with self.session() as session:
+            self.spool.replay(lambda sender, simulated, opted_out:
+                              senders.save_opt_out(session, sender, opted_out, simulated))
+        self.pending.flush()
+
     def start(self, seed: bool) -> None:
         """Migrate the schema, load data/ into an empty table, build the snapshot; survive a dead database."""
         try:
@@ -83,6 +128,7 @@ class Store:
                 migrate(self.engine)
                 if seed:
                     self._seed()
+            self._catch_up()
             self.refresh(force=True)
         except (SQLAlchemyError, OSError) as exc:
             log.error("database unavailable at start-up (%s: %s); answering from data/", type(exc).__name__,
@@ -126,7 +172,7 @@ class Store:
         """The current table, refreshed if the database has a newer version (checked every few seconds)."""
         if time.monotonic() - self._checked >= self.refresh_seconds:
             try:
-                self.refresh()
+                self.guard.call(self.refresh)
             except SQLAlchemyError as exc:
                 log.warning("could not check the resource table (%s); using the one in memory",
                             type(exc).__name__)
