@@ -15,7 +15,7 @@ from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -23,10 +23,11 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..table.files import read_table
-from ..table.changes import EntryChange
+from ..table.changes import EntryChange, changes as entry_changes
+from ..table.files import docs_from_table
 from ..understanding.matching import Matcher
 from ..table.model import Table
-from ..table.validation import DataError, build_table
+from ..table.validation import DataError, Problem, build_table
 from .models import AuditEntry, TableState
 from .engine import make_engine
 from .schema import migrate, startup_lock
@@ -40,7 +41,16 @@ log = logging.getLogger(__name__)
 
 
 class StaleTable(Exception):
-    """The table changed between reading it and saving a change to it."""
+    """The table changed between reading it and saving a change to it; ``changes``: how the live
+    table differs from the one the change was based on."""
+
+    def __init__(self, message: str, changes: Sequence[EntryChange] = ()):
+        """The message, and what changed meanwhile."""
+        super().__init__(message)
+        self.changes = tuple(changes)
+
+
+Check = Callable[[Table], list[Problem]]  # the safety check (review.safety), handed in by create_app
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,19 @@ class Snapshot:
 
 
 class Store:
-    """The database extension: ``Store().init_app(app)``; ``get_store()`` finds it again."""
+    """The database extension: ``Store(check).init_app(app)``; ``get_store()`` finds it again.
+    No table that fails ``check`` is ever saved or used."""
+
+    def __init__(self, check: Check | None = None):
+        """``check``: a table's safety problems (none: only what loading checks)."""
+        self.check = check or (lambda table: [])
+
+    def checked(self, table: Table) -> Table:
+        """``table`` if it passes the safety check, else DataError with the reasons."""
+        problems = self.check(table)
+        if problems:
+            raise DataError(list(problems))
+        return table
 
     def init_app(self, app: Flask) -> None:
         """Connect to DATABASE_URL, make sure the table is there, and build the snapshot."""
@@ -135,7 +157,7 @@ class Store:
                       str(exc).splitlines()[0][:200])
         if self._snapshot is None:
             try:
-                table = read_table(self.data_dir)
+                table = self.checked(read_table(self.data_dir))
                 self._snapshot = Snapshot(table, Matcher(table), None)
             except DataError as exc:
                 log.error("no resource table: data/ has problems:\n%s", exc)
@@ -145,7 +167,7 @@ class Store:
         try:
             with self.session() as session:
                 if table_version(session) is None:
-                    save_table(session, read_table(self.data_dir))
+                    save_table(session, self.checked(read_table(self.data_dir)))
                     log.info("loaded the resource table from %s", self.data_dir)
         except IntegrityError:
             log.info("another process loaded the resource table first")
@@ -153,15 +175,23 @@ class Store:
             log.error("the database is empty and data/ has problems, so nothing was loaded:\n%s", exc)
 
     def replace_table(self, table: Table, who: str = "", changes: Sequence[EntryChange] = (),
-                      action: str = "replace table", expected_version: int | None = None) -> int:
+                      action: str = "replace table", *, expected_version: int | None,
+                      base: Table | None = None) -> int:
         """Write ``table`` and its audit entries in one transaction and use it at once; the new version.
 
-        With ``expected_version``, refuse (StaleTable) if someone else changed the table since.
+        Only over the version the change was based on (``expected_version``; None: the database
+        has no table yet), else StaleTable with what changed since ``base`` (or what differs from
+        ``table``). A table that fails the safety check is refused (DataError).
         """
+        self.checked(table)
         with self.session() as session:
             state = session.get(TableState, 1, with_for_update=True)
-            if expected_version is not None and (state.version if state else None) != expected_version:
-                raise StaleTable("the table was changed by someone else meanwhile")
+            live = state.version if state else None
+            if live != expected_version:
+                now = build_table(load_docs(session)) if live is not None else None
+                differ = entry_changes(docs_from_table(base or table), docs_from_table(now)) if now else []
+                raise StaleTable(f"the table was changed meanwhile (version {live}, the change was based on "
+                                 f"{expected_version if expected_version is not None else 'data/'})", differ)
             version = save_table(session, table)
             session.add_all(AuditEntry(who=who, action=action, target=c.target, old=c.old, new=c.new)
                             for c in changes)
@@ -180,10 +210,15 @@ class Store:
 
     def current_table(self) -> Table | None:
         """The table as the database holds it now (None if it has none), read fresh."""
+        return self.live()[1]
+
+    def live(self) -> tuple[int | None, Table | None]:
+        """The database's table version and table, read in one transaction ((None, None): no table)."""
         with Session(self.read_engine) as session, session.begin():
-            if table_version(session) is None:
-                return None
-            return build_table(load_docs(session))
+            version = table_version(session)
+            if version is None:
+                return None, None
+            return version, build_table(load_docs(session))
 
     def refresh(self, force: bool = False) -> None:
         """Rebuild the snapshot if the table's version changed (one process at a time)."""
@@ -197,7 +232,7 @@ class Store:
                 with Session(self.read_engine) as session, session.begin():
                     version = table_version(session)  # the table read in the same transaction
                     table = build_table(load_docs(session))
-                self._snapshot = Snapshot(table, Matcher(table), version)
+                self._snapshot = Snapshot(self.checked(table), Matcher(table), version)
         except DataError as exc:
             log.error("the resource table in the database has problems; keeping the previous one:\n%s", exc)
         finally:
