@@ -8,6 +8,7 @@ database is held to be down; an opt-out that could not be written waits in ``Sto
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -84,7 +85,8 @@ class Store:
         self.data_dir = app.config["DATA_DIR"]
         self.refresh_seconds = app.config["TABLE_REFRESH_SECONDS"]
         self.guard = Breaker(self._ping, app.config["DATABASE_DEADLINE_SECONDS"], on_recover=self._catch_up)
-        self.spool = Spool(Path(app.instance_path) / "optout-spool.json")
+        name = hashlib.sha256(url.encode()).hexdigest()[:12]  # one spool per database
+        self.spool = Spool(Path(app.instance_path) / f"optout-spool-{name}.json")
         self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"],
                                timedelta(hours=app.config["RETENTION_HOURS"]), self.guard)
         self._snapshot: Snapshot | None = None
