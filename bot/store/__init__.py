@@ -51,6 +51,7 @@ class StaleTable(Exception):
         self.changes = tuple(changes)
 
 
+SNAPSHOT = object()  # replace_table's default base: the version of this worker's snapshot
 Check = Callable[[Table], list[Problem]]  # the safety check (review.safety), handed in by create_app
 
 
@@ -177,15 +178,18 @@ class Store:
             log.error("the database is empty and data/ has problems, so nothing was loaded:\n%s", exc)
 
     def replace_table(self, table: Table, who: str = "", changes: Sequence[EntryChange] = (),
-                      action: str = "replace table", *, expected_version: int | None,
+                      action: str = "replace table", *, expected_version: int | None | object = SNAPSHOT,
                       base: Table | None = None) -> int:
         """Write ``table`` and its audit entries in one transaction and use it at once; the new version.
 
         Only over the version the change was based on (``expected_version``; None: the database
-        has no table yet), else StaleTable with what changed since ``base`` (or what differs from
-        ``table``). A table that fails the safety check is refused (DataError).
+        has no table yet; by default the version of this worker's snapshot), else StaleTable with
+        what changed since ``base`` (or what differs from ``table``). A table that fails the safety
+        check is refused (DataError).
         """
         self.checked(table)
+        if expected_version is SNAPSHOT:
+            expected_version = self._snapshot.version if self._snapshot else None
         with self.session() as session:
             state = session.get(TableState, 1, with_for_update=True)
             live = state.version if state else None

@@ -144,7 +144,7 @@ def test_a_login_flood_leaves_texts_answered(tmp_path):
             try:
                 if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.3)
