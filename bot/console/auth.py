@@ -20,7 +20,6 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from ..store import get_store, staff
-from ..store.models import Staff
 
 bp = Blueprint("auth", __name__)
 _DUMMY_HASH = generate_password_hash("not a password")
@@ -49,11 +48,13 @@ def load_user(user_id: str) -> StaffUser | None:
     account_id, _, token = user_id.partition(":")
     if not account_id.isdigit():
         return None
-    with get_store().session() as session:
-        row = session.get(Staff, int(account_id))
-        if row is None or token != (row.session_token or ""):
-            return None
-        return StaffUser(row.id, row.email, row.role, token)
+    try:
+        row = get_store().read(staff.session_row, int(account_id))  # read-only: takes no write lock
+    except SQLAlchemyError:
+        return None  # the database is down: signed out for now
+    if row is None or token != (row.session_token or ""):
+        return None
+    return StaffUser(row.id, row.email, row.role, token)
 
 
 def admin_required(view):

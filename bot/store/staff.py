@@ -80,6 +80,12 @@ def sign_in_row(connection: Connection, email: str):
                               .where(Staff.email == email.strip().lower())).one_or_none()
 
 
+def session_row(connection: Connection, account_id: int):
+    """(id, email, role, session_token) of an account, or None (a read, no lock)."""
+    return connection.execute(select(Staff.id, Staff.email, Staff.role, Staff.session_token)
+                              .where(Staff.id == account_id)).one_or_none()
+
+
 def end_sessions(session: Session, account_id: int) -> None:
     """A new session token: every cookie signed in before stops working."""
     account = session.get(Staff, account_id)

@@ -99,3 +99,15 @@ def test_a_bad_version_or_payload_answers_400(login):
     assert client.post("/console/resources/save", data={"payload": "not json", "version": "1", "what": "x",
                                                         "csrf_token": token}).status_code == 400
     assert client.post("/console/resources/save", data={"version": "1", "csrf_token": token}).status_code == 400
+
+
+def test_the_loser_of_a_race_is_told_what_changed(app, login):
+    client = login("admin")
+    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-5553")
+    client.post("/console/resources/national-hotline/verified",
+                data={"csrf_token": csrf_token(client, "/console/resources/")})  # someone else, meanwhile
+    assert save(client, preview).status_code == 302
+    page = html.unescape(client.get("/console/resources/").get_data(as_text=True))
+    assert "nothing was saved" in page and "Changed meanwhile: " in page
+    assert "resources.yaml: national-hotline" in page
+    assert live(app).resources["national-hotline"].last_verified is not None  # the other change stays
