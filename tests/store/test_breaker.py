@@ -21,7 +21,8 @@ from bot.store.breaker import Breaker, DatabaseUnavailable
 from conftest import parse_twiml, post_signed
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+             default=Path("/usr/lib/postgresql/15/bin"))  # the newest, as .ci/start-postgres picks
 
 
 def _cannot_start_postgres() -> str:
