@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import commands, console, web
 from .config import ROOT, configure
+from .review import safety
 from .store import Store
 
 
@@ -20,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_FIX"]:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
-    Store().init_app(app)
+    Store(safety.problems).init_app(app)  # the one safety check, at start-up and on every save
     csrf = CSRFProtect(app)  # every form; Twilio's webhooks are signed instead
     web.init_app(app, csrf)
     console.init_app(app)

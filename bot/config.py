@@ -38,6 +38,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         RATE_LIMIT_SECONDS=_int("RATE_LIMIT_SECONDS", env("RATE_LIMIT_SECONDS", "600")),
         RETENTION_HOURS=_int("RETENTION_HOURS", env("RETENTION_HOURS", "24")),
         WRITE_BATCH_SECONDS=_int("WRITE_BATCH_SECONDS", env("WRITE_BATCH_SECONDS", "1")),
+        DATABASE_DEADLINE_SECONDS=_seconds("DATABASE_DEADLINE_SECONDS", env("DATABASE_DEADLINE_SECONDS", "2")),
         LOAD_DATA_IF_EMPTY=True,
         MAX_CONTENT_LENGTH=64 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -62,6 +63,17 @@ def _int(name: str, value: str) -> int:
         return int(value)
     except ValueError:
         raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _seconds(name: str, value: str) -> float:
+    """A positive number of seconds, or a clear error naming it."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds < 3600:
+        raise RuntimeError(f"{name} must be a number of seconds above 0, not {value!r}")
+    return seconds
 
 
 def _instance_key(app: Flask, name: str) -> str:

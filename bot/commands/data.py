@@ -9,11 +9,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..review import checks, replytests
+from ..review import checks, replytests, safety
 from ..table import changes as table_changes
+from ..table.verification import clear_renumbered
 from ..table.files import docs_from_table, read_reply_tests, read_table, write_docs
 from ..understanding.matching import Matcher
-from ..store import get_store
+from ..store import StaleTable, get_store
 from ..table.model import Table
 from ..table.validation import DataError
 
@@ -29,11 +30,15 @@ def load_data(path: str | None, dry_run: bool, yes: bool) -> None:
     """Check PATH (default: data/) and replace the resource table with it, all or nothing."""
     path = path or current_app.config["DATA_DIR"]
     table = _read_or_exit(path, "Nothing loaded: {n} problem(s) in {path}; the table is unchanged.")
+    _safe_or_exit(table, "Nothing loaded: {n} problem(s) in {path}; the table is unchanged.", path)
     store = get_store()
     try:
-        current = store.current_table()
+        version, current = store.live()
     except SQLAlchemyError as exc:
         raise click.ClickException(f"the database is unavailable ({type(exc).__name__}); nothing changed")
+    table, renumbered = clear_renumbered(current, table)
+    for key in renumbered:
+        click.echo(f"The number of {key} changed: its verification date is cleared (verify it again).")
     changes = table_changes.changes(docs_from_table(current), docs_from_table(table)) if current else []
     if current is not None:
         if not changes:
@@ -52,7 +57,14 @@ def load_data(path: str | None, dry_run: bool, yes: bool) -> None:
         click.echo(f"Dry run: the database has no table yet; {path} would be loaded.")
         return
     try:
-        version = store.replace_table(table, who=f"flask load-data {path}", changes=changes, action="load-data")
+        version = store.replace_table(table, who=f"flask load-data {path}", changes=changes, action="load-data",
+                                      expected_version=version, base=current)
+    except StaleTable as exc:
+        for change in exc.changes:
+            click.echo(f"  changed meanwhile: {change.target}", err=True)
+        raise click.ClickException(f"{exc}: nothing loaded; run load-data again to see the new differences")
+    except DataError as exc:
+        raise click.ClickException(f"the table is unsafe, nothing changed:\n{exc}")
     except SQLAlchemyError as exc:
         raise click.ClickException(f"the database refused the table ({type(exc).__name__}); nothing changed")
     click.echo(f"Loaded {path}: {_summary(table)} (table version {version}).")
@@ -83,6 +95,7 @@ def check_data(path: str | None) -> None:
     table = _read_or_exit(path, "{n} problem(s) in {path}.")
     click.echo(f"OK    {path} loads: {_summary(table)}")
     findings = checks.check_table(table, date.today(), current_app.config["VERIFY_DAYS"])
+    findings += [checks.Finding(checks.ERROR, f"{p.file}: {p.entry}", p.message) for p in safety.problems(table)]
     errors = [f for f in findings if f.level == checks.ERROR]
     replies_ok = sum(f.level == checks.OK for f in findings)
     click.echo(f"OK    {replies_ok} SMS replies within their length and encoding, each with a 24/7 number")
@@ -116,6 +129,16 @@ def _read_or_exit(path: str, closing: str) -> Table:
         for problem in exc.problems:
             click.echo(f"ERROR {problem}", err=True)
         click.echo(closing.format(n=len(exc.problems), path=path), err=True)
+        raise click.exceptions.Exit(1)
+
+
+def _safe_or_exit(table: Table, closing: str, path: str) -> None:
+    """Exit with status 1, listing why, when ``table`` fails the safety check."""
+    problems = safety.problems(table)
+    if problems:
+        for problem in problems:
+            click.echo(f"ERROR {problem}", err=True)
+        click.echo(closing.format(n=len(problems), path=path), err=True)
         raise click.exceptions.Exit(1)
 
 

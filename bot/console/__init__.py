@@ -16,6 +16,8 @@ bp.register_blueprint(resources.bp)
 bp.register_blueprint(changes.bp)
 
 OPEN_ENDPOINTS = {"console.auth.login", "console.static"}
+MAX_BODY = 1024 * 1024  # the table editor's forms may carry the whole table (others keep MAX_CONTENT_LENGTH)
+TABLE_FORMS = ("/console/files/", "/console/resources/save", "/console/resources/")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
                                "form-action 'self'; base-uri 'none'",
@@ -31,6 +33,14 @@ def init_app(app: Flask) -> None:
     """Register the console and its login manager."""
     login_manager.init_app(app)
     app.register_blueprint(bp)
+    app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)  # before CSRFProtect reads the form
+
+
+def _body_limit() -> None:
+    """A larger body limit for the forms that carry table files (edits, previews, saves)."""
+    if request.path.startswith(TABLE_FORMS):
+        request.max_content_length = MAX_BODY
+        request.max_form_memory_size = MAX_BODY
 
 
 @bp.before_request

@@ -70,6 +70,9 @@ def add():
     except IntegrityError:  # the same email added at the same moment
         form.email.errors = [f"{form.email.data} already has an account"]
         return _page(form), 400
+    except staff.WeakPassword as exc:
+        form.password.errors = [str(exc)]
+        return _page(form), 400
     except staff.AccountError as exc:
         form.email.errors = [str(exc)]
         return _page(form), 400

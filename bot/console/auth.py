@@ -1,4 +1,9 @@
-"""Console sign-in: email and password, slowed down after a few wrong passwords."""
+"""Console sign-in: email and password, throttled per client address and per email before any
+password is hashed; the same answers whether an account exists or not; sessions end at sign-out.
+
+Sign-in bookkeeping never holds a database lock while a password is hashed: the account is read,
+the hash checked outside any transaction, then a failure is counted in a short write of its own.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,20 +11,19 @@ from datetime import datetime, timezone
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
 from ..store import get_store, staff
-from ..store.models import Staff
 
 bp = Blueprint("auth", __name__)
-FREE_TRIES = 3  # wrong passwords before each further try must wait
-MAX_WAIT = 300  # seconds
 _DUMMY_HASH = generate_password_hash("not a password")
+WRONG = "Wrong email or password."
 
 
 @dataclass(frozen=True)
@@ -27,22 +31,30 @@ class StaffUser(UserMixin):
     id: int
     email: str
     role: str
+    token: str = ""  # the account's session token when signed in
 
     def get_id(self) -> str:
-        """Flask-Login's id of the account."""
-        return str(self.id)
+        """Flask-Login's id: the account and its session token (a new token ends old sessions)."""
+        return f"{self.id}:{self.token}"
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
 def load_user(user_id: str) -> StaffUser | None:
-    """The signed-in account, read from the database on each request."""
-    with get_store().session() as session:
-        row = session.get(Staff, int(user_id)) if user_id.isdigit() else None
-        return StaffUser(row.id, row.email, row.role) if row else None
+    """The signed-in account, read from the database on each request, if its session still holds."""
+    account_id, _, token = user_id.partition(":")
+    if not account_id.isdigit():
+        return None
+    try:
+        row = get_store().read(staff.session_row, int(account_id))  # read-only: takes no write lock
+    except SQLAlchemyError:
+        return None  # the database is down: signed out for now
+    if row is None or token != (row.session_token or ""):
+        return None
+    return StaffUser(row.id, row.email, row.role, token)
 
 
 def admin_required(view):
@@ -57,46 +69,58 @@ def admin_required(view):
     return checked
 
 
-def wait_seconds(failed: int, last_failed: datetime | None, now: datetime) -> int:
-    """How long an account must wait before the next try: none for the first few, then doubling."""
-    if failed < FREE_TRIES or last_failed is None:
-        return 0
-    wait = min(MAX_WAIT, 5 * 2 ** (failed - FREE_TRIES))
-    elapsed = (now - last_failed.replace(tzinfo=last_failed.tzinfo or timezone.utc)).total_seconds()
-    return max(0, int(wait - elapsed + 0.999))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """The sign-in form; a right email and password open the console."""
+    """The sign-in form; a right email and password open the console. Throttled tries are refused
+    before any hashing; a known and an unknown email get the same answers."""
     form = LoginForm()
-    if form.validate_on_submit():
-        with get_store().session() as session:
-            account = staff.find(session, form.email.data)
-            wait = wait_seconds(account.failed_logins, account.last_failed_at,
-                                datetime.now(timezone.utc)) if account else 0
-            if wait:
-                flash(f"Too many wrong passwords. Try again in {wait} seconds.")
-                return render_template("console/login.html", form=form), 429
-            if account is None:
-                check_password_hash(_DUMMY_HASH, form.password.data)  # same time as a real check
-            elif staff.check_password(session, account, form.password.data):
-                login_user(StaffUser(account.id, account.email, account.role))
-                return redirect(_safe_next(request.args.get("next")))
-        flash("Wrong email or password.")
-        return render_template("console/login.html", form=form), 401
-    return render_template("console/login.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("console/login.html", form=form), 400 if request.method == "POST" else 200
+    store, email, password = get_store(), form.email.data.strip().lower(), form.password.data
+    keys = staff.throttle_keys(current_app.config["SECRET_KEY"].encode(), request.remote_addr or "", email)
+    try:
+        wait = store.read(staff.waiting, keys, datetime.now(timezone.utc))
+        account = store.read(staff.sign_in_row, email)
+    except SQLAlchemyError:
+        abort(503, "The database is unavailable; try again in a minute.")
+    if wait:
+        flash(f"Too many wrong tries. Try again in {wait} seconds.")
+        return render_template("console/login.html", form=form), 429, {"Retry-After": str(wait)}
+    # the hash is checked outside any transaction (an unknown email takes as long as a known one)
+    if check_password_hash(account.password_hash if account else _DUMMY_HASH, password) and account:
+        _bookkeeping(staff.clear_failures, [k for k, t in keys.items() if t is staff.BY_EMAIL])
+        login_user(StaffUser(account.id, account.email, account.role, account.session_token or ""))
+        return redirect(_safe_next(request.args.get("next")))
+    _bookkeeping(staff.record_failure, keys)
+    flash(WRONG)
+    return render_template("console/login.html", form=form), 401
+
+
+def _bookkeeping(write, *args) -> None:
+    """A short write of sign-in counts; never fails a sign-in page."""
+    try:
+        get_store().write(write, *args)
+    except SQLAlchemyError:
+        pass
 
 
 @bp.post("/logout")
 def logout():
-    """Sign out (a POST with the CSRF token, so no other site can sign staff out)."""
+    """Sign out (a POST with the CSRF token, so no other site can sign staff out); the session's
+    cookie stops working, here and in every other copy of it."""
+    if current_user.is_authenticated:
+        try:
+            with get_store().session() as session:
+                staff.end_sessions(session, current_user.id)
+        except SQLAlchemyError:
+            abort(503, "The database is unavailable: you are not signed out yet; try again.")
     logout_user()
     return redirect(url_for("console.auth.login"))
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never send a signed-in user elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only a path on this site: never send a signed-in user elsewhere (nor a header break)."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and not urlsplit(target).netloc):
         return target
     return url_for("console.home.index")

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..table.changes import dump
-from ..table.files import docs_from_table
+from ..table.files import MAX_FILE_BYTES, TooLarge, docs_from_table, parse_yaml
 from ..store import get_store
 from ..store.models import AuditEntry
 from ..table.validation import FILES
@@ -34,7 +34,10 @@ def edit_file(name: str):
     if form.validate_on_submit():
         text = request.form.get("text", "")
         try:
-            docs[name] = yaml.safe_load(text)
+            docs[name] = parse_yaml(text, name)
+        except TooLarge as exc:
+            return render_template("console/file_edit.html", name=name, text=text[:MAX_FILE_BYTES], form=form,
+                                   files=FILES, error=str(exc)), 413
         except yaml.YAMLError as exc:
             return render_template("console/file_edit.html", name=name, text=text, form=form, files=FILES,
                                    error=f"{name} cannot be read: {exc}"), 422

@@ -14,6 +14,7 @@ from ..table.changes import with_entry
 from ..table.files import docs_from_table
 from ..store import StaleTable, get_store
 from ..table.model import TIMEZONE, Table
+from ..table.validation import DataError
 from .auth import admin_required
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
@@ -41,9 +42,11 @@ def verified(key: str):
     entry.update(last_verified=_today(), verified_by=current_user.email)
     docs = with_entry(docs_from_table(snapshot.table), "resources.yaml", key, entry)
     proposal = preview.propose(snapshot.table, docs)
-    get_store().replace_table(proposal.table, who=current_user.email, changes=proposal.entries, action="verify",
-                              expected_version=snapshot.version)
-    flash(f"{entry['name'][snapshot.table.default_language]} marked as verified today.")
+    if proposal.table is None:
+        flash("The live table fails its checks, so nothing was saved: " + "; ".join(proposal.problems))
+        return redirect(url_for("console.resources.index"))
+    if _saved(proposal, snapshot.table, snapshot.version, "verify"):
+        flash(f"{entry['name'][snapshot.table.default_language]} marked as verified today.")
     return redirect(url_for("console.resources.index"))
 
 
@@ -82,23 +85,53 @@ def save():
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
+    version, docs, what = _version(request.form.get("version", "")), _payload(), request.form.get("what", "")[:200]
     snapshot = get_store().snapshot()
-    proposal = preview.propose(snapshot.table, json.loads(request.form["payload"]))
+    proposal = preview.propose(snapshot.table, docs)
     if proposal.table is None:
-        return review(snapshot.table, snapshot.version, json.loads(request.form["payload"]), request.form["what"])
+        return review(snapshot.table, snapshot.version, docs, what)
+    if _saved(proposal, None, version, f"edit {what}"[:40]):
+        flash(f"Saved: {len(proposal.entries)} change(s). Every instance uses them within seconds.")
+    return redirect(url_for("console.resources.index"))
+
+
+def _saved(proposal, base: Table | None, version: int | None, action: str) -> bool:
+    """Write a checked proposal over ``version`` only; say why not (and what changed meanwhile) if refused."""
     try:
         get_store().replace_table(proposal.table, who=current_user.email, changes=proposal.entries,
-                                  action=f"edit {request.form['what']}"[:40],
-                                  expected_version=int(request.form.get("version") or -1))
-    except StaleTable:
-        flash("Someone else changed the table meanwhile (or the database was down): nothing was saved. "
-              "Please make your change again.")
-        return redirect(url_for("console.resources.index"))
+                                  action=action, expected_version=version, base=base)
+    except StaleTable as exc:
+        changed = ", ".join(c.target for c in exc.changes) or "the table"
+        flash(f"Someone else changed the table meanwhile (or this instance still had the table from data/): "
+              f"nothing was saved. Changed meanwhile: {changed}. Please make your change again.")
+        return False
+    except DataError as exc:
+        flash(f"The change was refused, nothing was saved: {exc}")
+        return False
     except SQLAlchemyError:
         flash("The database is unavailable: nothing was saved.")
-        return redirect(url_for("console.resources.index"))
-    flash(f"Saved: {len(proposal.entries)} change(s). Every instance uses them within seconds.")
-    return redirect(url_for("console.resources.index"))
+        return False
+    return True
+
+
+def _version(value: str) -> int | None:
+    """The table version a form was based on ("" for the table from data/); 400 when it is not a number."""
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        abort(400, "version must be a whole number")
+    return int(value)
+
+
+def _payload() -> dict:
+    """The reviewed documents of the form; 400 when they are not a JSON object."""
+    try:
+        docs = json.loads(request.form.get("payload", ""))
+    except ValueError:
+        abort(400, "payload is not JSON")
+    if not isinstance(docs, dict):
+        abort(400, "payload is not a JSON object")
+    return docs
 
 
 def _entry(table: Table, key: str) -> dict:

@@ -22,18 +22,17 @@ bp = Blueprint("usage", __name__)
 def page():
     """Charts for the last ``?days=`` days (30 by default, 7 to 365), and the totals."""
     start, end, days = _period()
-    rows, totals = _read(start, end)
-    built = report.build(rows, start, end, totals, _labels())
+    built = report.build(_read(start, end), start, end, _labels())
     return render_template("console/usage.html", report=built, days=days, choices=(7, 30, 90, 365))
 
 
 @bp.get("/usage.csv")
 def download():
-    """day,kind,key,count for each day of the period, then the totals; counts under 5 as "<5"."""
+    """day,kind,key,count for each day of the period, then the totals; counts under 5 as "<5",
+    totals as sums of the cells shown ("at least N" over hidden days)."""
     start, end, _ = _period()
-    rows, totals = _read(start, end)
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(report.csv_rows(report.counts(rows), totals))
+    csv.writer(out, lineterminator="\r\n").writerows(report.csv_rows(report.counts(_read(start, end))))
     filename = report.csv_filename(start, end)
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -46,11 +45,12 @@ def _period():
 
 
 def _read(start, end):
-    """The stored counts of the period (this process's pending counts written first)."""
+    """The stored daily counts of the period (this process's pending counts written first); totals
+    are made from them, so they are sums of the cells shown."""
     store = get_store()
     store.pending.flush()
     with store.session() as session:
-        return reports.daily(session, start, end), reports.totals(session, start, end)
+        return reports.daily(session, start, end)
 
 
 def _labels() -> dict[str, dict[str, str]]:

@@ -74,12 +74,14 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
     pending = store.pending.answer(sid) if sid else None
     if pending is not None:
         return Known(pending, texting.SenderState(), 0)
+    spooled = store.spool.get(sender, simulated) if sender else None  # an opt-out not yet written
     try:
-        with store.reading() as connection:
-            found = messages.lookup(connection, sid, sender, window, simulated)
+        found = store.read(messages.lookup, sid, sender, window, simulated)  # bounded in time
     except SQLAlchemyError as exc:
         log.warning("database unavailable for an sms (%s); answering without sender state", type(exc).__name__)
-        return Known(None, texting.SenderState(), 0)
+        return Known(None, texting.SenderState(opted_out=bool(spooled)), 0)
+    if spooled is not None:
+        found = {**found, "opted_out": spooled}
     earlier = None if found["topics"] is None else {
         "topics": found["topics"], "language": found["answer_language"], "silent": found["silent"]}
     state = texting.SenderState(found["language"], bool(found["opted_out"]))
@@ -101,12 +103,15 @@ def _worth_saving(old: texting.SenderState, new: texting.SenderState, default: s
 
 
 def _save(store: Store, sender: str, state: texting.SenderState, simulated: bool) -> None:
-    """Remember the sender's new state at once (an opt-out must hold); errors are logged."""
+    """Remember the sender's new state at once (an opt-out must hold): in the database within the
+    deadline, else in the spool until the database is back."""
     try:
-        with store.session() as session:
-            senders.save(session, sender, state.language, state.opted_out, simulated)
+        store.write(senders.save, sender, state.language, state.opted_out, simulated)
     except SQLAlchemyError as exc:
-        log.warning("could not save sender state (%s)", type(exc).__name__)
+        log.warning("could not save sender state (%s); spooled until the database is back", type(exc).__name__)
+        store.spool.put(sender, simulated, state.opted_out)
+    else:
+        store.spool.drop(sender, simulated)
 
 
 def _count(store: Store, outcome: texting.Outcome) -> None:

@@ -1,9 +1,14 @@
 """The usage report: daily counts turned into series, totals, CSV rows and charts (bot/charts.py).
 
 Plain Python, no Flask and no database: rows of (day, kind, key, count) in, what the page and the
-CSV show out. Every count from 1 to 4 is shown as "<5" (a small number could identify a person),
-in tables, totals, the CSV and the charts alike: a hidden count is drawn as a pale bar of the
+CSV show out. Every daily count from 1 to 4 is shown as "<5" (a small number could identify a
+person), in tables, the CSV and the charts alike: a hidden count is drawn as a pale bar of the
 same height whatever it is, so its height tells nothing either.
+
+Totals are sums of the cells shown, never of the hidden counts: a total over days with a "<5" is
+shown as "at least N" (the shown counts, plus 1 per hidden day). So a total tells nothing the
+daily cells do not, and no count under 5 can be found by subtracting two report ranges.
+CSV cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a leading '.
 """
 from __future__ import annotations
 
@@ -14,8 +19,8 @@ from typing import Iterable, Mapping, Sequence
 
 from .charts import HIDDEN, SMALL, Chart, day_chart, shown, total_chart
 
-__all__ = ["HIDDEN", "SMALL", "Count", "Report", "bounded_days", "build", "csv_filename", "csv_rows", "period",
-           "shown", "totals"]
+__all__ = ["HIDDEN", "SMALL", "Count", "Report", "Total", "bounded_days", "build", "csv_filename", "csv_rows",
+           "period", "safe_cell", "shown", "totals"]
 
 DEFAULT_DAYS, MIN_DAYS, MAX_DAYS = 30, 7, 365
 CSV_HEADER = ("day", "kind", "key", "count")
@@ -37,7 +42,7 @@ class Report:
     start: date
     end: date
     charts: tuple[Chart, ...]
-    totals: tuple[tuple[str, str, str], ...]  # (kind, key, shown total)
+    totals: tuple[tuple[str, str, str], ...]  # (kind, key, shown total: "12", "<5", "at least 13")
 
 
 def bounded_days(value: object, default: int = DEFAULT_DAYS) -> int:
@@ -75,24 +80,56 @@ def series(rows: Iterable[Count], kind: str, start: date, end: date) -> dict[str
     return dict(sorted(found.items(), key=lambda item: (-sum(item[1]), item[0])))
 
 
-def totals(rows: Iterable[Count]) -> list[tuple[str, str, int]]:
-    """(kind, key, total over all rows), by kind and key."""
-    summed: dict[tuple[str, str], int] = defaultdict(int)
+@dataclass(frozen=True)
+class Total:
+    """A key's total over the report's days, made of the daily cells as shown."""
+
+    kind: str
+    key: str
+    known: int  # the sum of the daily counts shown as numbers (5 or more)
+    hidden: int  # days whose count is shown as "<5"
+
+    @property
+    def least(self) -> int:
+        """The smallest the real total can be, from the cells shown alone."""
+        return self.known + self.hidden
+
+    @property
+    def text(self) -> str:
+        """"12", "<5" (one hidden day and nothing else) or "at least 13"."""
+        if not self.hidden:
+            return str(self.known)
+        return HIDDEN if self.known == 0 and self.hidden == 1 else f"at least {self.least}"
+
+
+def totals(rows: Iterable[Count]) -> list[Total]:
+    """Per kind and key, the total of its daily cells as shown (see ``Total``)."""
+    daily: dict[tuple[str, str, date], int] = defaultdict(int)
     for row in rows:
-        summed[(row.kind, row.key)] += row.count
-    return [(kind, key, n) for (kind, key), n in sorted(summed.items()) if n > 0]
+        daily[(row.kind, row.key, row.day)] += row.count
+    summed: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for (kind, key, _), n in daily.items():
+        if n >= SMALL:
+            summed[(kind, key)][0] += n
+        elif n > 0:
+            summed[(kind, key)][1] += 1
+    return [Total(kind, key, known, hidden) for (kind, key), (known, hidden) in sorted(summed.items())]
 
 
-def csv_rows(rows: Iterable[Count], total_rows: Iterable[tuple[str, str, int]] = ()) -> list[tuple[str, ...]]:
+def safe_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @ tab or CR gets a leading '."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def csv_rows(rows: Iterable[Count]) -> list[tuple[str, ...]]:
     """The CSV: a header, one line per day, kind and key, then the totals (day "total"); small counts "<5"."""
+    rows = counts(rows)
     lines = [CSV_HEADER]
     for row in sorted(rows, key=lambda r: (r.day, r.kind, r.key)):
         if row.count > 0:
             lines.append((row.day.isoformat(), row.kind, row.key, shown(row.count)))
-    for kind, key, n in total_rows:
-        if n > 0:
-            lines.append((TOTAL_DAY, kind, key, shown(n)))
-    return lines
+    lines += [(TOTAL_DAY, t.kind, t.key, t.text) for t in totals(rows)]
+    return [tuple(safe_cell(str(cell)) for cell in line) for line in lines]
 
 
 def csv_filename(start: date, end: date) -> str:
@@ -100,15 +137,14 @@ def csv_filename(start: date, end: date) -> str:
     return f"helpline-usage-{start.isoformat()}-to-{end.isoformat()}.csv"
 
 
-def build(rows: Iterable[Sequence], start: date, end: date, total_rows: Iterable[tuple[str, str, int]] | None = None,
+def build(rows: Iterable[Sequence], start: date, end: date,
           labels: Mapping[str, Mapping[str, str]] | None = None) -> Report:
-    """The whole report for ``start``..``end``: its charts and its totals.
+    """The whole report for ``start``..``end``: its charts and its totals (sums of the cells shown).
 
-    ``total_rows`` are (kind, key, total), e.g. from the database (computed from ``rows`` if None);
     ``labels`` gives readable names per kind and key, e.g. {"connected": {"national": "National Hotline"}}.
     """
     rows = counts(rows)
-    total_rows = totals(rows) if total_rows is None else list(total_rows)
+    total_rows = [(t.kind, t.key, t.least) for t in totals(rows)]
     labels = labels or {}
 
     def named(kind: str, found: Mapping[str, list[int]]) -> dict[str, list[int]]:
@@ -135,5 +171,5 @@ def build(rows: Iterable[Sequence], start: date, end: date, total_rows: Iterable
         total_chart("menu", "Menu choices (language, key or speech, where it led)", ranked("menu")),
         total_chart("connected", "Calls connected, per line", ranked("connected")),
     )
-    shown_totals = tuple((kind, key, shown(n)) for kind, key, n in total_rows if n > 0)
+    shown_totals = tuple((t.kind, t.key, t.text) for t in totals(rows))
     return Report(start, end, charts, shown_totals)

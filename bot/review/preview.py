@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..conversation import callsim, replies
+from . import safety
 from ..table.changes import EntryChange, changes
 from ..table.files import docs_from_table
 from ..table.model import Table
 from ..table.validation import DataError, build_table
+from ..table.verification import clear_renumbered
 from ..understanding.matching import Matcher
 
 
@@ -31,16 +33,22 @@ class Proposal:
     problems: tuple[str, ...]
     entries: tuple[EntryChange, ...]  # what changes in the table (for the audit log)
     replies: tuple[ReplyChange, ...]  # what texters and callers would get differently
+    unverified: tuple[str, ...] = ()  # resources whose number changed, so their verification is cleared
 
 
 def propose(current: Table, new_docs: dict[str, Any]) -> Proposal:
-    """Check ``new_docs`` exactly as load-data does and say what would change against ``current``."""
+    """Check ``new_docs`` exactly as load-data does (and the safety check) and say what would change
+    against ``current``; a changed number loses its verification."""
     try:
         new = build_table(new_docs)
     except DataError as exc:
         return Proposal(None, tuple(map(str, exc.problems)), (), ())
+    unsafe = safety.problems(new)
+    if unsafe:
+        return Proposal(None, tuple(map(str, unsafe)), (), ())
+    new, unverified = clear_renumbered(current, new)
     return Proposal(new, (), tuple(changes(docs_from_table(current), docs_from_table(new))),
-                    tuple(preview(current, new)))
+                    tuple(preview(current, new)), tuple(unverified))
 
 
 def preview(old: Table, new: Table) -> list[ReplyChange]:

@@ -2,39 +2,57 @@
 
 Webhooks never query the resource table: they read ``Store.snapshot()``, built at start-up and
 rebuilt when another process changes the table (checked at most every few seconds). With the
-database down, the snapshot comes from data/ and the bot keeps answering.
+database down, the snapshot comes from data/ and the bot keeps answering. Every call on a
+webhook's path goes through ``Store.guard`` (``breaker``): bounded in time, and skipped while the
+database is held to be down; an opt-out that could not be written waits in ``Store.spool``.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
+from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..table.files import read_table
-from ..table.changes import EntryChange
+from ..table.changes import EntryChange, changes as entry_changes
+from ..table.files import docs_from_table
 from ..understanding.matching import Matcher
 from ..table.model import Table
-from ..table.validation import DataError, build_table
+from ..table.validation import DataError, Problem, build_table
 from .models import AuditEntry, TableState
 from .engine import make_engine
 from .schema import migrate, startup_lock
+from .breaker import Breaker, DatabaseUnavailable
 from .pending import Pending
+from .spool import Spool
+from . import senders
 from .tables import load_docs, save_table, table_version
 
 log = logging.getLogger(__name__)
 
 
 class StaleTable(Exception):
-    """The table changed between reading it and saving a change to it."""
+    """The table changed between reading it and saving a change to it; ``changes``: how the live
+    table differs from the one the change was based on."""
+
+    def __init__(self, message: str, changes: Sequence[EntryChange] = ()):
+        """The message, and what changed meanwhile."""
+        super().__init__(message)
+        self.changes = tuple(changes)
+
+
+SNAPSHOT = object()  # replace_table's default base: the version of this worker's snapshot
+Check = Callable[[Table], list[Problem]]  # the safety check (review.safety), handed in by create_app
 
 
 @dataclass(frozen=True)
@@ -45,7 +63,19 @@ class Snapshot:
 
 
 class Store:
-    """The database extension: ``Store().init_app(app)``; ``get_store()`` finds it again."""
+    """The database extension: ``Store(check).init_app(app)``; ``get_store()`` finds it again.
+    No table that fails ``check`` is ever saved or used."""
+
+    def __init__(self, check: Check | None = None):
+        """``check``: a table's safety problems (none: only what loading checks)."""
+        self.check = check or (lambda table: [])
+
+    def checked(self, table: Table) -> Table:
+        """``table`` if it passes the safety check, else DataError with the reasons."""
+        problems = self.check(table)
+        if problems:
+            raise DataError(list(problems))
+        return table
 
     def init_app(self, app: Flask) -> None:
         """Connect to DATABASE_URL, make sure the table is there, and build the snapshot."""
@@ -55,8 +85,11 @@ class Store:
         self.read_engine = self.engine.execution_options(read_only=True)
         self.data_dir = app.config["DATA_DIR"]
         self.refresh_seconds = app.config["TABLE_REFRESH_SECONDS"]
+        self.guard = Breaker(self._ping, app.config["DATABASE_DEADLINE_SECONDS"], on_recover=self._catch_up)
+        name = hashlib.sha256(url.encode()).hexdigest()[:12]  # one spool per database
+        self.spool = Spool(Path(app.instance_path) / f"optout-spool-{name}.json")
         self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"],
-                               timedelta(hours=app.config["RETENTION_HOURS"]))
+                               timedelta(hours=app.config["RETENTION_HOURS"]), self.guard)
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -76,6 +109,43 @@ class Store:
         with self.read_engine.begin() as connection:
             yield connection
 
+    def read(self, fn, *args):
+        """``fn(connection, *args)`` in a read-only transaction, bounded in time (``guard``)."""
+        def run():
+            with self.reading() as connection:
+                return fn(connection, *args)
+        return self.guard.call(run)
+
+    def write(self, fn, *args):
+        """``fn(session, *args)`` in a transaction, bounded in time (``guard``)."""
+        def run():
+            with self.session() as session:
+                return fn(session, *args)
+        return self.guard.call(run)
+
+    def healthy(self) -> bool:
+        """True when the database answers now (within the deadline); False at once while it is held down."""
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and not Path(database).exists():
+            return False  # SQLite would make a new, empty file
+        try:
+            self.guard.call(self._ping)
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def _ping(self) -> None:
+        """One round trip to the database."""
+        with self.reading() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def _catch_up(self) -> None:
+        """The database is back: write the spooled opt-outs and what is pending."""
+        with self.session() as session:
+            self.spool.replay(lambda sender, simulated, opted_out:
+                              senders.save_opt_out(session, sender, opted_out, simulated))
+        self.pending.flush()
+
     def start(self, seed: bool) -> None:
         """Migrate the schema, load data/ into an empty table, build the snapshot; survive a dead database."""
         try:
@@ -83,13 +153,14 @@ class Store:
                 migrate(self.engine)
                 if seed:
                     self._seed()
+            self._catch_up()
             self.refresh(force=True)
         except (SQLAlchemyError, OSError) as exc:
             log.error("database unavailable at start-up (%s: %s); answering from data/", type(exc).__name__,
                       str(exc).splitlines()[0][:200])
         if self._snapshot is None:
             try:
-                table = read_table(self.data_dir)
+                table = self.checked(read_table(self.data_dir))
                 self._snapshot = Snapshot(table, Matcher(table), None)
             except DataError as exc:
                 log.error("no resource table: data/ has problems:\n%s", exc)
@@ -99,7 +170,7 @@ class Store:
         try:
             with self.session() as session:
                 if table_version(session) is None:
-                    save_table(session, read_table(self.data_dir))
+                    save_table(session, self.checked(read_table(self.data_dir)))
                     log.info("loaded the resource table from %s", self.data_dir)
         except IntegrityError:
             log.info("another process loaded the resource table first")
@@ -107,15 +178,26 @@ class Store:
             log.error("the database is empty and data/ has problems, so nothing was loaded:\n%s", exc)
 
     def replace_table(self, table: Table, who: str = "", changes: Sequence[EntryChange] = (),
-                      action: str = "replace table", expected_version: int | None = None) -> int:
+                      action: str = "replace table", *, expected_version: int | None | object = SNAPSHOT,
+                      base: Table | None = None) -> int:
         """Write ``table`` and its audit entries in one transaction and use it at once; the new version.
 
-        With ``expected_version``, refuse (StaleTable) if someone else changed the table since.
+        Only over the version the change was based on (``expected_version``; None: the database
+        has no table yet; by default the version of this worker's snapshot), else StaleTable with
+        what changed since ``base`` (or what differs from ``table``). A table that fails the safety
+        check is refused (DataError).
         """
+        self.checked(table)
+        if expected_version is SNAPSHOT:
+            expected_version = self._snapshot.version if self._snapshot else None
         with self.session() as session:
             state = session.get(TableState, 1, with_for_update=True)
-            if expected_version is not None and (state.version if state else None) != expected_version:
-                raise StaleTable("the table was changed by someone else meanwhile")
+            live = state.version if state else None
+            if live != expected_version:
+                now = build_table(load_docs(session)) if live is not None else None
+                differ = entry_changes(docs_from_table(base or table), docs_from_table(now)) if now else []
+                raise StaleTable(f"the table was changed meanwhile (version {live}, the change was based on "
+                                 f"{expected_version if expected_version is not None else 'data/'})", differ)
             version = save_table(session, table)
             session.add_all(AuditEntry(who=who, action=action, target=c.target, old=c.old, new=c.new)
                             for c in changes)
@@ -126,7 +208,7 @@ class Store:
         """The current table, refreshed if the database has a newer version (checked every few seconds)."""
         if time.monotonic() - self._checked >= self.refresh_seconds:
             try:
-                self.refresh()
+                self.guard.call(self.refresh)
             except SQLAlchemyError as exc:
                 log.warning("could not check the resource table (%s); using the one in memory",
                             type(exc).__name__)
@@ -134,10 +216,15 @@ class Store:
 
     def current_table(self) -> Table | None:
         """The table as the database holds it now (None if it has none), read fresh."""
+        return self.live()[1]
+
+    def live(self) -> tuple[int | None, Table | None]:
+        """The database's table version and table, read in one transaction ((None, None): no table)."""
         with Session(self.read_engine) as session, session.begin():
-            if table_version(session) is None:
-                return None
-            return build_table(load_docs(session))
+            version = table_version(session)
+            if version is None:
+                return None, None
+            return version, build_table(load_docs(session))
 
     def refresh(self, force: bool = False) -> None:
         """Rebuild the snapshot if the table's version changed (one process at a time)."""
@@ -151,7 +238,7 @@ class Store:
                 with Session(self.read_engine) as session, session.begin():
                     version = table_version(session)  # the table read in the same transaction
                     table = build_table(load_docs(session))
-                self._snapshot = Snapshot(table, Matcher(table), version)
+                self._snapshot = Snapshot(self.checked(table), Matcher(table), version)
         except DataError as exc:
             log.error("the resource table in the database has problems; keeping the previous one:\n%s", exc)
         finally:

@@ -4,16 +4,23 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event
 
 
+POOL_TIMEOUT = 2  # seconds to wait for a pooled connection
+# libpq: give up connecting after 3 s; keepalives and tcp_user_timeout notice a dead peer on the network
+# (a frozen server still ACKs, which only the deadlines of ``breaker`` catch)
+PG_CONNECT = {"connect_timeout": 3, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3,
+              "keepalives_count": 3, "tcp_user_timeout": 10000}
+
+
 def make_engine(url: str) -> Engine:
     """An engine for DATABASE_URL; a dead server fails fast instead of hanging a webhook."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 5})
+        engine = create_engine(url, pool_timeout=POOL_TIMEOUT, connect_args={"timeout": 5})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 3})
-    return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, pool_size=5, pool_timeout=POOL_TIMEOUT, connect_args=PG_CONNECT)
+    return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT)
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

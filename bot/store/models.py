@@ -140,9 +140,17 @@ class Staff(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(10), default="staff")  # "staff" or "admin"
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    session_token: Mapped[str | None] = mapped_column(String(64))  # changed at sign-out: old cookies stop working
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginFailure(Base):
+    """Wrong sign-ins per client address and per email (known or not), both keyed hashes; rows expire."""
+
+    __tablename__ = "login_failure"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class AnsweredMessage(Base):

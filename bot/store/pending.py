@@ -31,9 +31,11 @@ KEEP = 50_000  # pending MessageSids, reply counts or languages kept while the d
 class Pending:
     """Counts and answers not yet written; flushed by a timer thread, and at exit."""
 
-    def __init__(self, sessions: sessionmaker, flush_seconds: float, retention: timedelta):
-        """Start empty; flush what is left when the process exits."""
+    def __init__(self, sessions: sessionmaker, flush_seconds: float, retention: timedelta, guard=None):
+        """Start empty; flush what is left when the process exits. With a ``guard`` (``breaker.Breaker``)
+        a flush is bounded in time and skipped while the database is down."""
         self.sessions, self.flush_seconds, self.retention = sessions, flush_seconds, retention
+        self.guard = guard
         self.usage: Counter[tuple[date, str, str]] = Counter()
         self.replies: Counter[tuple[str, int]] = Counter()
         self.answers: dict[str, dict] = {}
@@ -95,15 +97,10 @@ class Pending:
         if not (usage or replies or answers or languages) and time.monotonic() - self.purged < PURGE_SECONDS:
             return
         try:
-            with self.sessions.begin() as session:
-                for (sender, simulated), language in languages.items():
-                    senders.save_language(session, sender, language, simulated)
-                messages.write_answers(session, answers.values())
-                messages.add_replies(session, replies)
-                messages.add_usage(session, usage)
-                if time.monotonic() - self.purged >= PURGE_SECONDS:
-                    messages.purge(session, self.retention)
-                    self.purged = time.monotonic()
+            if self.guard is not None:
+                self.guard.call(self._write, usage, replies, answers, languages)
+            else:
+                self._write(usage, replies, answers, languages)
         except SQLAlchemyError as exc:
             log.warning("pending counts not written (%s); will retry", type(exc).__name__)
             with self.lock:  # keep them for the next try, within bounds while the database is down
@@ -114,6 +111,18 @@ class Pending:
                     self.answers.setdefault(sid, row)
                 for key, language in list(languages.items())[-KEEP:]:
                     self.languages.setdefault(key, language)
+
+    def _write(self, usage: Counter, replies: Counter, answers: dict, languages: dict) -> None:
+        """One transaction with everything taken from the pending writes."""
+        with self.sessions.begin() as session:
+            for (sender, simulated), language in languages.items():
+                senders.save_language(session, sender, language, simulated)
+            messages.write_answers(session, answers.values())
+            messages.add_replies(session, replies)
+            messages.add_usage(session, usage)
+            if time.monotonic() - self.purged >= PURGE_SECONDS:
+                messages.purge(session, self.retention)
+                self.purged = time.monotonic()
 
     def _maybe_flush(self) -> None:
         """Flush at once when batching is off; else make sure this process's timer does it, off the

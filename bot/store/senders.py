@@ -25,3 +25,11 @@ def save(session: Session, sender_id: str, language: str | None, opted_out: bool
     values = {"language": language, "opted_out": opted_out, "updated_at": utcnow()}
     statement = upsert(session, model).values(id=sender_id, **values)
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+
+
+def save_opt_out(session: Session, sender_id: str, opted_out: bool, simulated: bool = False) -> None:
+    """Remember the sender's opt-out only (their language stays as the database has it)."""
+    model = SimulatedSender if simulated else Sender
+    values = {"opted_out": opted_out, "updated_at": utcnow()}
+    statement = upsert(session, model).values(id=sender_id, language=None, **values)
+    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))

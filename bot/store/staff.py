@@ -1,18 +1,52 @@
-"""Console accounts: create, find, change a role, remove, and count wrong passwords (shared by every instance)."""
+"""Console accounts: create (strong passwords only), find, change a role, remove, end sessions; and
+wrong sign-ins counted per client address and per email (shared by every instance, atomically)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
-from .models import Staff, utcnow
+from ..privacy import keyed_hash
+from .messages import upsert
+from .models import LoginFailure, Staff, utcnow
 
 ROLES = ("staff", "admin")
 MIN_PASSWORD = 10  # characters
+MIN_STRENGTH = 3  # zxcvbn's score, 0 (guessed at once) to 4
+FORGET_FAILURES = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Throttle:
+    free: int  # wrong sign-ins before each further try must wait
+    longest: int  # seconds at most
+
+
+BY_ADDRESS = Throttle(5, 300)  # a flood from one address waits long
+BY_EMAIL = Throttle(3, 30)  # anyone may try a known email, so its lock stays short
+
+
+def check_strength(password: str, email: str = "") -> None:
+    """WeakPassword unless ``password`` is long enough and hard to guess (zxcvbn)."""
+    if len(password) < MIN_PASSWORD:
+        raise WeakPassword(f"The password needs at least {MIN_PASSWORD} characters.")
+    result = zxcvbn(password[:200], user_inputs=[email, email.split("@")[0]])
+    if result["score"] < MIN_STRENGTH:
+        hint = result["feedback"].get("warning") or " ".join(result["feedback"].get("suggestions") or [])
+        raise WeakPassword(f"The password is too easy to guess. {hint}".strip())
 
 
 class AccountError(ValueError):
     """A change to the accounts that is refused; its message says why."""
+
+
+class WeakPassword(AccountError):
+    """A password that is too short or too easy to guess; the message says why."""
 
 
 def add(session: Session, email: str, password: str, role: str = "staff") -> Staff:
@@ -22,7 +56,9 @@ def add(session: Session, email: str, password: str, role: str = "staff") -> Sta
     email = email.strip().lower()
     if find(session, email):
         raise AccountError(f"{email} already has an account")
-    staff = Staff(email=email, password_hash=generate_password_hash(password), role=role)
+    check_strength(password, email)
+    staff = Staff(email=email, password_hash=generate_password_hash(password), role=role,
+                  session_token=secrets.token_hex(16))
     session.add(staff)
     session.flush()
     return staff
@@ -34,13 +70,64 @@ def find(session: Session, email: str) -> Staff | None:
 
 
 def check_password(session: Session, staff: Staff, password: str) -> bool:
-    """True if ``password`` is right; a wrong one is counted, a right one clears the count."""
-    if check_password_hash(staff.password_hash, password):
-        staff.failed_logins, staff.last_failed_at = 0, None
-        return True
-    staff.failed_logins += 1
-    staff.last_failed_at = utcnow()
-    return False
+    """True if ``password`` is the account's."""
+    return check_password_hash(staff.password_hash, password)
+
+
+def sign_in_row(connection: Connection, email: str):
+    """(id, email, role, password_hash, session_token) of the account with this email, or None (a read)."""
+    return connection.execute(select(Staff.id, Staff.email, Staff.role, Staff.password_hash, Staff.session_token)
+                              .where(Staff.email == email.strip().lower())).one_or_none()
+
+
+def session_row(connection: Connection, account_id: int):
+    """(id, email, role, session_token) of an account, or None (a read, no lock)."""
+    return connection.execute(select(Staff.id, Staff.email, Staff.role, Staff.session_token)
+                              .where(Staff.id == account_id)).one_or_none()
+
+
+def end_sessions(session: Session, account_id: int) -> None:
+    """A new session token: every cookie signed in before stops working."""
+    account = session.get(Staff, account_id)
+    if account is not None:
+        account.session_token = secrets.token_hex(16)
+
+
+def throttle_keys(key: bytes, address: str, email: str) -> dict[str, Throttle]:
+    """The counters a sign-in from ``address`` as ``email`` is throttled by (keyed hashes)."""
+    return {keyed_hash(f"address:{address}", key): BY_ADDRESS,
+            keyed_hash(f"email:{email.strip().lower()}", key): BY_EMAIL}
+
+
+def wait_seconds(failures: int, last_failed: datetime | None, now: datetime, throttle: Throttle) -> int:
+    """How long to wait before the next try: none for the first few, then doubling up to a limit."""
+    if failures < throttle.free or last_failed is None:
+        return 0
+    wait = min(throttle.longest, 5 * 2 ** min(failures - throttle.free, 16))
+    elapsed = (now - last_failed.replace(tzinfo=last_failed.tzinfo or timezone.utc)).total_seconds()
+    return max(0, int(wait - elapsed + 0.999))
+
+
+def waiting(connection: Connection, keys: dict[str, Throttle], now: datetime) -> int:
+    """Seconds until the slowest of ``keys`` lets a try through (a read, no lock)."""
+    rows = connection.execute(select(LoginFailure.key, LoginFailure.failures, LoginFailure.last_failed_at)
+                              .where(LoginFailure.key.in_(list(keys)))).all()
+    return max((wait_seconds(r.failures, r.last_failed_at, now, keys[r.key]) for r in rows), default=0)
+
+
+def record_failure(session: Session, keys: dict[str, Throttle]) -> None:
+    """Count one wrong sign-in on each key, atomically (concurrent failures all count)."""
+    now = utcnow()
+    statement = upsert(session, LoginFailure)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["key"], set_={"failures": LoginFailure.failures + 1, "last_failed_at": now}),
+        [{"key": k, "failures": 1, "last_failed_at": now} for k in keys])
+    session.execute(delete(LoginFailure).where(LoginFailure.last_failed_at < now - FORGET_FAILURES))
+
+
+def clear_failures(session: Session, keys: list[str]) -> None:
+    """Forget the wrong sign-ins of ``keys`` (after a right one)."""
+    session.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))
 
 
 def accounts(session: Session) -> list[Staff]:

@@ -9,6 +9,26 @@ from ..phones import display
 from .model import Table
 from .validation import FILES, DataError, Problem, build_table
 
+MAX_FILE_BYTES = 128 * 1024  # one table file; data/'s are a few KB
+MAX_TABLE_BYTES = 512 * 1024  # all of them together
+
+
+class TooLarge(ValueError):
+    """A table file that is too large, or uses YAML aliases; the message says why."""
+
+
+def parse_yaml(text: str, name: str) -> object:
+    """One table file's YAML, refused (TooLarge) when over MAX_FILE_BYTES or when it uses aliases
+    (an alias repeats a part without limit: a 2 KB file can render as hundreds of MB)."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise TooLarge(f"{name} is {size // 1024} KB; a table file may have at most {MAX_FILE_BYTES // 1024} KB")
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise TooLarge(f"{name} uses a YAML alias (*name); write each part out instead")
+    return yaml.safe_load(text)
+
+
 HEADER = ("# {name}: the helpline's resource table, written by `flask --app bot export-data`.\n"
           "# Edit, check with `flask --app bot check-data FOLDER`, load with `flask --app bot load-data FOLDER`.\n")
 
@@ -18,15 +38,24 @@ def read_docs(folder: str | Path) -> dict[str, object]:
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError([Problem(str(folder), "(folder)", "no such folder")])
-    docs, problems = {}, []
+    docs, problems, total = {}, [], 0
     for name in FILES:
         path = folder / name
         try:
-            docs[name] = yaml.safe_load(path.read_text(encoding="utf-8"))
+            total += path.stat().st_size
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise TooLarge(f"is {path.stat().st_size // 1024} KB; a table file may have at most "
+                               f"{MAX_FILE_BYTES // 1024} KB")
+            docs[name] = parse_yaml(path.read_text(encoding="utf-8"), name)
         except FileNotFoundError:
             problems.append(Problem(name, "(file)", f"missing from {folder}"))
+        except TooLarge as exc:
+            problems.append(Problem(name, "(file)", str(exc)))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             problems.append(Problem(name, "(file)", f"cannot be read: {exc}"))
+    if total > MAX_TABLE_BYTES and not problems:
+        problems.append(Problem(str(folder), "(folder)", f"the table files have {total // 1024} KB together; "
+                                                         f"at most {MAX_TABLE_BYTES // 1024} KB"))
     if problems:
         raise DataError(problems)
     return docs
@@ -41,9 +70,11 @@ def read_reply_tests(folder: str | Path) -> object:
     """The parsed reply_tests.yaml of ``folder`` (None when there is none)."""
     path = Path(folder) / "reply_tests.yaml"
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse_yaml(path.read_text(encoding="utf-8"), path.name)
     except FileNotFoundError:
         return None
+    except TooLarge as exc:
+        raise DataError([Problem(path.name, "(file)", str(exc))]) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise DataError([Problem(path.name, "(file)", f"cannot be read: {exc}")]) from None
 

@@ -65,7 +65,7 @@ def test_refresh_picks_up_a_new_version(app, app_config):
         with store.session() as session:
             assert table_version(session) == first
     with app.app_context():
-        get_store().replace_table(get_store().snapshot().table)
+        get_store().replace_table(get_store().snapshot().table, expected_version=first)
     with other.app_context():
         assert get_store().snapshot().version == first + 1
 

@@ -39,3 +39,15 @@ def test_database_lost_while_running(app_config, tmp_path, data_copy):
     assert "(209) 259-5553" in root.find("Message").text  # the live table, held in memory
     call = parse_twiml(post_signed(client, "/voice/choice?lang=en&round=1", {"Digits": "2", "CallSid": "CA1"}))
     assert call.find("Dial").text.strip() == "+12092595553"
+
+
+def test_database_file_deleted(app_config, tmp_path):
+    path = tmp_path / "gone.db"
+    app = create_app({**app_config, "DATABASE_URL": f"sqlite:///{path}"})
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    app.extensions["store"].engine.dispose()
+    path.unlink()  # SQLite would quietly make a new, empty file
+    assert client.get("/healthz").status_code == 503
+    root = parse_twiml(post_signed(client, "/sms", {"From": "+12095550100", "Body": "help", "MessageSid": "SM9"}))
+    assert "911" in root.find("Message").text

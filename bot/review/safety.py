@@ -1,0 +1,152 @@
+"""The one safety check of a table, for every way in (load-data, check-data, console saves, start-up).
+
+Rendered with the conversation's own functions, per channel:
+- SMS: every non-empty reply, in every language, carries at least one 24/7 number and "911";
+- calls: every language's menu (the greeting) mentions 911, and every path through the menu, before
+  it ends, speaks a 24/7 number or connects to a 24/7 line (a call a line answered has reached help);
+- every number in a reply or a step is well-formed.
+
+To check a new kind of reply, add a renderer to ``SMS_RENDERERS`` (a table in, (label, text) pairs
+out: (language, label, text)) or a walk to ``CALL_RENDERERS`` (a table in, ``Path``s out).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, Iterable, Iterator
+
+import phonenumbers
+
+from ..conversation import menu, replies
+from ..conversation.spoken import Phone, Say
+from ..phones import REGION, display
+from ..table.checker import Problem
+from ..table.model import MENU_KEYS, TIMEZONE, Table
+from ..understanding.matching import Matcher
+
+EMERGENCY = "911"
+FAILED = ("busy", "no-answer", "failed", "canceled")  # how a connection can end without help
+_PHONE_LIKE = re.compile(r"(?<![\d+])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Path:
+    label: str  # "en key 2, busy"
+    steps: tuple[menu.Step, ...]  # from the first step after the menu to the end (or a 24/7 connection)
+
+
+def sms_keyword_replies(table: Table) -> Iterator[tuple[str, str, str]]:
+    """The reply to no match, to each topic, and to all topics at once, in every language."""
+    keys = [t.key for t in table.topics]
+    for lang in table.languages:
+        for topics in [(), *((k,) for k in keys), tuple(keys)]:
+            yield lang, f"{lang} {'+'.join(topics) or '(no match)'}", replies.sms(table, topics, lang)
+
+
+def call_menu_paths(table: Table) -> Iterator[Path]:
+    """Each language's menu, then each key it offers, a wrong key and silence to the last round;
+    each connection at several hours of the week, then every way it can fail."""
+    matcher = Matcher(table)
+    for lang in table.languages:
+        offered = [o.key for o in menu.options(table, lang)]
+        keys = offered + [k for k in sorted(MENU_KEYS) if k not in offered][:1]  # and a wrong key
+        for key in keys:
+            for when in _week():
+                step = menu.choose(table, matcher, lang, menu.MAX_ROUNDS, digits=key, now=when)
+                yield from _dial_paths(table, f"{lang} key {key}", (step,))
+        yield Path(f"{lang} silence", (menu.choose(table, matcher, lang, menu.MAX_ROUNDS),))
+
+
+SMS_RENDERERS: list[Callable[[Table], Iterable[tuple[str, str, str]]]] = [sms_keyword_replies]
+CALL_RENDERERS: list[Callable[[Table], Iterable[Path]]] = [call_menu_paths]
+
+
+def problems(table: Table) -> list[Problem]:
+    """Every way ``table`` would leave someone without a 24/7 number or the 911 line (empty: safe)."""
+    always = _always_numbers(table)
+    found: list[Problem] = []
+    for lang in table.languages:
+        if EMERGENCY not in str(table.messages[lang].get("danger", "")):
+            found.append(Problem("messages.yaml", f"{lang} danger", "does not say to call 911"))
+        if EMERGENCY not in table.prompts["danger"][lang]:
+            found.append(Problem("menu.yaml", f"prompts danger {lang}", "does not say to call 911"))
+    for render in SMS_RENDERERS:
+        for lang, label, text in render(table):
+            if not text:
+                continue
+            if EMERGENCY not in text or str(table.messages[lang].get("danger", "")) not in text:
+                found.append(Problem("sms reply", label, "does not end with the 911 line"))
+            if not any(display(n) in text for n in always):
+                found.append(Problem("sms reply", label, "carries no 24/7 number"))
+            found += [Problem("sms reply", label, f"{n!r} is not a valid phone number") for n in _bad_numbers(text)]
+    for lang in table.languages:
+        if EMERGENCY not in _heard(menu.menu_step(table, lang)):
+            found.append(Problem("call", f"{lang} menu", "the greeting does not mention 911"))
+    for render in CALL_RENDERERS:
+        for path in render(table):
+            problem = _path_problem(path, always)
+            if problem:
+                found.append(Problem("call", path.label, problem))
+    return list(dict.fromkeys(found))
+
+
+def _dial_paths(table: Table, label: str, steps: tuple[menu.Step, ...]) -> Iterator[Path]:
+    """A path that reached a step; one path per way a connection in it can end badly."""
+    step = steps[-1]
+    if step.kind != "dial" or step.dial.phone in _always_numbers(table) or len(steps) > 4:
+        yield Path(label, steps)
+        return
+    for status in FAILED:
+        yield from _dial_paths(table, f"{label}, {status}",
+                               steps + (menu.dialed(table, step.language, step.dial.key, status),))
+
+
+def _path_problem(path: Path, always: set[str]) -> str:
+    """Why a path fails the check ("" when it does not)."""
+    last = path.steps[-1]
+    if last.kind == "menu":
+        return ""  # the call goes on at the menu
+    for step in path.steps:
+        bad = [p.number for s in step.says + step.menu for p in s.parts if isinstance(p, Phone)
+               and p.number != EMERGENCY and not _valid(p.number)]
+        if bad:
+            return f"{bad[0]!r} is not a valid phone number"
+    if last.kind == "dial" and last.dial.phone in always:
+        return ""
+    spoken = {p.number for step in path.steps for s in step.says for p in s.parts if isinstance(p, Phone)}
+    if last.kind == "hangup" and spoken & always:
+        return ""
+    if last.kind == "dial":
+        return f"connects to {last.dial.key}, not a 24/7 line, and goes on no further"
+    return "ends without saying a 24/7 number"
+
+
+def _always_numbers(table: Table) -> set[str]:
+    """The phone numbers (E.164) of the lines open 24/7."""
+    return {r.phone for r in table.resources.values() if r.always_open and r.phone.startswith("+")}
+
+
+def _bad_numbers(text: str) -> list[str]:
+    """Phone-like runs of digits in ``text`` that are not valid numbers."""
+    return [m.group().strip() for m in _PHONE_LIKE.finditer(text) if not _valid(m.group())]
+
+
+def _valid(number: str) -> bool:
+    """True for a valid phone number (as written, or E.164)."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, REGION))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _heard(step: menu.Step) -> str:
+    """Everything said in a step, numbers as written."""
+    return " ".join("".join(p.display if isinstance(p, Phone) else p for p in s.parts)
+                    for s in step.says + step.menu)
+
+
+def _week() -> list[datetime]:
+    """Monday to Sunday of a fixed week at 3:00 and at 12:00 (closed and open hours of most lines)."""
+    monday = datetime(2026, 1, 5, tzinfo=TIMEZONE)
+    return [monday + timedelta(days=d, hours=h) for d in range(7) for h in (3, 12)]

@@ -1,0 +1,70 @@
+"""The one safety check: every SMS reply and every call path, rendered, gives a 24/7 number and 911."""
+import copy
+
+import pytest
+
+from bot.review import safety
+from bot.table.validation import build_table
+
+
+def problems(docs, change):
+    changed = copy.deepcopy(docs)
+    change(changed)
+    return [str(p) for p in safety.problems(build_table(changed))]
+
+
+def test_the_default_table_is_safe(docs):
+    assert safety.problems(build_table(docs)) == []
+
+
+def _no_number(docs):
+    for words in docs["messages.yaml"].values():
+        words["resource"] = "{name}{hours}. {description}"
+        words["brief"] = "{name}{hours}."
+
+
+def _no_911(docs):
+    docs["messages.yaml"]["en"]["danger"] = "In immediate danger? Call the police."
+
+
+def _no_unmatched(docs):
+    docs["topics.yaml"]["unmatched"]["resources"] = []
+
+
+def _unmatched_unknown_hours(docs):
+    unknown = next(r["key"] for r in docs["resources.yaml"] if r["hours"] == "unknown")
+    docs["topics.yaml"]["unmatched"]["resources"] = [unknown]
+
+
+def _greeting_without_911(docs):
+    docs["menu.yaml"]["prompts"]["danger"]["es"] = "Si está en peligro inmediato, cuelgue."
+
+
+def _numbers_not_read(docs):
+    docs["menu.yaml"]["prompts"]["number"] = {"en": "{name}.", "es": "{name}."}
+
+
+def _bad_number_in_wording(docs):
+    docs["messages.yaml"]["en"]["automated"] += " Or call (209) 048-1911."
+
+
+@pytest.mark.parametrize("change, expected", [
+    (_no_number, "sms reply: en (no match): carries no 24/7 number"),
+    (_no_911, "messages.yaml: en danger: does not say to call 911"),
+    (_no_unmatched, "sms reply: es (no match): carries no 24/7 number"),
+    (_unmatched_unknown_hours, "sms reply: en (no match): carries no 24/7 number"),
+    (_greeting_without_911, "menu.yaml: prompts danger es: does not say to call 911"),
+    (_numbers_not_read, "call: en silence: ends without saying a 24/7 number"),
+    (_bad_number_in_wording, "is not a valid phone number"),
+])
+def test_unsafe_tables_are_found(docs, change, expected):
+    found = problems(docs, change)
+    assert any(expected in p for p in found), found
+
+
+def test_a_new_kind_of_reply_is_checked_once_listed(docs, monkeypatch):
+    table = build_table(docs)
+    monkeypatch.setattr(safety, "SMS_RENDERERS", [*safety.SMS_RENDERERS,
+                                                  lambda t: [("en", "en details", "Details: no number here.")]])
+    assert [str(p) for p in safety.problems(table)] == [
+        "sms reply: en details: does not end with the 911 line", "sms reply: en details: carries no 24/7 number"]

@@ -1,0 +1,160 @@
+"""A hung database: PostgreSQL frozen with SIGSTOP still gets every text answered within seconds,
+and the bot finds the database again by itself when it resumes; the breaker on its own."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text as sql
+
+from bot import create_app
+from bot.phones import display
+from bot.store.breaker import Breaker, DatabaseUnavailable
+from conftest import parse_twiml, post_signed
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+             default=Path("/usr/lib/postgresql/15/bin"))  # the newest, as .ci/start-postgres picks
+
+
+def _cannot_start_postgres() -> str:
+    """Why this machine cannot start a throw-away PostgreSQL ("" when it can)."""
+    if not (PG_BIN / "initdb").exists():
+        return f"no PostgreSQL binaries in {PG_BIN}"
+    if os.geteuid() != 0 or not shutil.which("runuser"):
+        return "starting PostgreSQL as the postgres user needs root and runuser"
+    return ""
+
+
+@pytest.fixture
+def postgres():
+    """A throw-away PostgreSQL server (.ci/start-postgres): its URL and data folder; stopped afterwards."""
+    reason = _cannot_start_postgres()
+    if reason:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    folder = Path(tempfile.mkdtemp(prefix="frozen-pg-"))
+    url = subprocess.run([str(ROOT / ".ci/start-postgres"), str(folder)], check=True, capture_output=True,
+                         text=True, timeout=120).stdout.strip()
+    try:
+        yield url, folder / "data"
+    finally:
+        _signal_all(folder / "data", signal.SIGCONT)
+        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(folder / "data"),
+                        "stop", "-m", "immediate"], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _server_pids(data: Path) -> list[int]:
+    """The postmaster and every process it started (backends, writer, checkpointer...)."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster:
+            children.append(int(stat.parent.name))
+    return [postmaster, *children]
+
+
+def _signal_all(data: Path, sig: int) -> None:
+    """Send ``sig`` to the whole server."""
+    if (data / "postmaster.pid").exists():
+        for pid in _server_pids(data):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+
+
+def _texter(client, sender: str):
+    """Send a signed text; the reply (None when empty) and how long it took."""
+    counter = iter(range(10**6))
+
+    def send(body: str) -> tuple[str | None, float]:
+        params = {"From": sender, "To": "+12095550000", "Body": body, "MessageSid": f"SM{sender[-4:]}{next(counter):028d}"}
+        began = time.monotonic()
+        root = parse_twiml(post_signed(client, "/sms", params))
+        message = root.find("Message")
+        return (message.text if message is not None else None), time.monotonic() - began
+
+    return send
+
+
+def test_frozen_postgres_every_text_answered_then_recovers(postgres, app_config):
+    url, data = postgres
+    app = create_app({**app_config, "DATABASE_URL": url, "WRITE_BATCH_SECONDS": 0, "TABLE_REFRESH_SECONDS": 0})
+    store = app.extensions["store"]
+    table = store.snapshot().table
+    always = [display(r.phone) for r in table.resources.values() if r.always_open and r.phone.startswith("+")]
+    client = app.test_client()
+    alice, bob = _texter(client, "+12095550111"), _texter(client, "+12095550122")
+    assert alice("help")[0] is not None  # the database works before
+
+    _signal_all(data, signal.SIGSTOP)
+    try:
+        for body in ("I need a place to stay", "hola", "asdfgh", "help"):
+            reply, took = alice(body)
+            assert took < 5, f"{body!r} took {took:.1f} s"
+            assert "911" in reply and any(number in reply for number in always), reply
+        reply, took = bob("STOP")
+        assert reply is None and took < 5
+        reply, took = bob("help")  # the opt-out is kept in the spool, so still silent
+        assert reply is None and took < 5
+        began = time.monotonic()
+        call = parse_twiml(post_signed(client, "/voice", {"CallSid": "CA1"}))
+        assert time.monotonic() - began < 5 and call.find(".//Say") is not None
+        began = time.monotonic()
+        assert client.get("/healthz").status_code == 503
+        assert time.monotonic() - began < 5
+    finally:
+        _signal_all(data, signal.SIGCONT)
+
+    deadline = time.monotonic() + 30
+    while client.get("/healthz").status_code != 200:  # the probe finds it again by itself
+        assert time.monotonic() < deadline, "the bot did not find the database again"
+        time.sleep(0.5)
+    engine = create_engine(url)
+    with engine.connect() as connection:  # the spooled STOP was written
+        assert connection.execute(sql("SELECT count(*) FROM sender WHERE opted_out")).scalar() == 1
+    engine.dispose()
+    assert json.loads(store.spool.path.read_text()) == {}  # and forgotten
+    reply, took = alice("shelter")
+    assert reply is not None and took < 5
+    assert bob("help")[0] is None  # still opted out, now from the database
+    store.engine.dispose()
+
+
+def test_breaker_bounds_a_hung_call_and_recovers():
+    healthy = threading.Event()
+    recovered = threading.Event()
+
+    def probe():
+        if not healthy.is_set():
+            raise OSError("still down")
+
+    breaker = Breaker(probe, deadline=0.3, probe_seconds=0.05, on_recover=recovered.set)
+    assert breaker.call(lambda x: x + 1, 1) == 2
+    began = time.monotonic()
+    with pytest.raises(DatabaseUnavailable):
+        breaker.call(time.sleep, 5)  # a call that hangs
+    assert time.monotonic() - began < 1
+    assert breaker.is_open
+    called = []
+    with pytest.raises(DatabaseUnavailable):  # open: the call is not even tried
+        breaker.call(called.append, 1)
+    assert called == []
+    healthy.set()
+    assert recovered.wait(5)
+    assert not breaker.is_open and breaker.call(lambda: "ok") == "ok"

@@ -1,0 +1,45 @@
+"""Limits on the table's files: size and YAML aliases, with clear messages, in load-data and the console."""
+import time
+
+import pytest
+
+from bot.table.files import MAX_FILE_BYTES, TooLarge, parse_yaml, read_docs
+from bot.table.validation import DataError
+from conftest import csrf_token
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+
+
+def test_aliases_are_refused():
+    with pytest.raises(TooLarge, match="alias"):
+        parse_yaml(BOMB, "topics.yaml")
+
+
+def test_an_oversized_file_is_refused_quickly(data_copy):
+    text = (data_copy / "topics.yaml").read_text()
+    (data_copy / "topics.yaml").write_text(text + "\n".join(f"# padding {i:08d}" for i in range(250_000)))
+    began = time.monotonic()
+    with pytest.raises(DataError, match="topics.yaml: \\(file\\): is .* KB; a table file may have at most"):
+        read_docs(data_copy)
+    assert time.monotonic() - began < 2
+
+
+def test_load_data_refuses_an_alias_bomb(runner, data_copy):
+    (data_copy / "menu.yaml").write_text(BOMB)
+    result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
+    assert result.exit_code == 1 and "uses a YAML alias" in result.output
+
+
+def test_the_console_refuses_a_bomb_and_a_huge_file_with_the_reason(login):
+    client = login("admin")
+    token = csrf_token(client, "/console/files/topics.yaml")
+    response = client.post("/console/files/topics.yaml", data={"text": BOMB, "csrf_token": token})
+    assert response.status_code == 413 and len(response.data) < 200_000
+    assert "uses a YAML alias" in response.get_data(as_text=True)
+    big = "# x\n" * (MAX_FILE_BYTES // 4 + 10)
+    response = client.post("/console/files/topics.yaml", data={"text": big, "csrf_token": token})
+    assert response.status_code == 413 and "at most 128 KB" in response.get_data(as_text=True)
+    huge = client.post("/console/files/topics.yaml", data={"text": "x" * 2_000_000, "csrf_token": token})
+    assert huge.status_code == 413  # over the console's body limit
