@@ -12,7 +12,7 @@ from ..table.changes import dump
 from ..table.files import docs_from_table
 from ..store import get_store
 from ..store.models import AuditEntry
-from ..table.validation import FILES
+from ..table.validation import ALL_FILES as FILES
 from .auth import admin_required
 from .resources import review
 
