@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..review import preview
+from ..review import preview, readable
 from ..table.changes import with_entry
 from ..table.files import docs_from_table
 from ..store import StaleTable, get_store
@@ -71,8 +71,12 @@ def review(current: Table, version: int | None, docs: dict, what: str):
     """The preview of a change: its problems, or the entries and replies it changes, and a Save button."""
     proposal = preview.propose(current, docs)
     payload = json.dumps(docs, default=str)
+    language = current.default_language
+    fields = [readable.entry_changes(c.target, c.old, c.new, language) for c in proposal.entries]
+    replies = [readable.marked(c.before, c.after, words=True) for c in proposal.replies]
     return render_template("console/review.html", proposal=proposal, what=what, payload=payload,
-                           version=version, form=FlaskForm())
+                           version=version, form=FlaskForm(), fields=fields, replies=replies,
+                           diff=readable.unified)
 
 
 @bp.post("/save")

@@ -142,3 +142,17 @@ def test_unknown_file_or_resource(login):
     client = login("admin")
     assert client.get("/console/files/secrets.yaml").status_code == 404
     assert client.get("/console/resources/nope/edit").status_code == 404
+
+
+def test_preview_and_audit_read_as_words_with_the_changed_digit_marked(app, login):
+    client = login("admin")
+    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-5553")
+    words = re.sub(r"<[^>]+>", "", preview)
+    assert "Chest of Hope Helpline: phone (209) 259-555" in words
+    assert "(209) 259-555<mark>2</mark>" in preview and "(209) 259-555<mark>3</mark>" in preview
+    assert "@@" not in preview.split("<details>")[0]  # the raw diff is behind a click
+    assert "<summary>The raw YAML change</summary>" in preview
+    assert "<mark>" in preview.split("SMS en HOUSING")[1]  # the reply's changed words are marked too
+    save(client, preview)
+    page = client.get("/console/audit").get_data(as_text=True)
+    assert "(209) 259-555<mark>3</mark>" in page and "<summary>The raw YAML change</summary>" in page
