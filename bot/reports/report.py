@@ -132,8 +132,8 @@ def build(rows: Iterable[Sequence], start: date, end: date, total_rows: Iterable
                   "A text that matches several topics counts once for each."),
         day_chart("languages", "Texts per day, by language", days, named("language", series(rows, "language", start, end))),
         day_chart("calls", "Calls per day", days, {"calls": series(rows, "call", start, end).get("started", [0] * len(days))}),
-        total_chart("menu", "Menu choices (language, key or speech, where it led)", ranked("menu")),
+        total_chart("menu", "Menu choices (in which menu, what was pressed, where it led)", ranked("menu")),
         total_chart("connected", "Calls connected, per line", ranked("connected")),
     )
-    shown_totals = tuple((kind, key, shown(n)) for kind, key, n in total_rows if n > 0)
+    shown_totals = tuple((kind, labels.get(kind, {}).get(key, key), shown(n)) for kind, key, n in total_rows if n > 0)
     return Report(start, end, charts, shown_totals)
