@@ -18,14 +18,16 @@ bp = Blueprint("home", __name__)
 def index():
     """Links to every tool, and what needs attention: numbers to verify, reply tests failing or missing."""
     snapshot = get_store().snapshot()
-    stale, failed, cases = [], [], []
+    stale, failed, cases, names = [], [], [], {}
     if snapshot is not None:
         today = datetime.now(TIMEZONE).date()
         stale = checks.unverified(snapshot.table, today, current_app.config["VERIFY_DAYS"])
         results, _ = _run(snapshot)
         cases = results or []
         failed = [r for r in cases if not r.passed]
-    return render_template("console/index.html", stale=stale, failed=failed, tests=len(cases),
+        lang = snapshot.table.default_language
+        names = {f"resource {key}": r.name.get(lang, key) for key, r in snapshot.table.resources.items()}
+    return render_template("console/index.html", stale=stale, failed=failed, tests=len(cases), names=names,
                            no_table=snapshot is None, days=current_app.config["VERIFY_DAYS"])
 
 
