@@ -15,6 +15,7 @@ from ..table.files import docs_from_table
 from ..table.model import Table
 from ..table.validation import DataError, build_table
 from ..understanding.matching import Matcher
+from . import replytests
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Proposal:
     problems: tuple[str, ...]
     entries: tuple[EntryChange, ...]  # what changes in the table (for the audit log)
     replies: tuple[ReplyChange, ...]  # what texters and callers would get differently
+    failing: tuple[str, ...] = ()  # the new table's reply tests that fail, in words
 
 
 def propose(current: Table, new_docs: dict[str, Any]) -> Proposal:
@@ -39,8 +41,14 @@ def propose(current: Table, new_docs: dict[str, Any]) -> Proposal:
         new = build_table(new_docs)
     except DataError as exc:
         return Proposal(None, tuple(map(str, exc.problems)), (), ())
+    try:
+        cases = replytests.parse(new.reply_tests)
+    except DataError as exc:
+        return Proposal(None, tuple(map(str, exc.problems)), (), ())
+    failing = tuple(f"{r.case.channel.upper()} \"{r.case.given}\": {'; '.join(r.problems)}"
+                    for r in replytests.run(new, Matcher(new), cases) if not r.passed)
     return Proposal(new, (), tuple(changes(docs_from_table(current), docs_from_table(new))),
-                    tuple(preview(current, new)))
+                    tuple(preview(current, new)), failing)
 
 
 def preview(old: Table, new: Table) -> list[ReplyChange]:

@@ -182,3 +182,17 @@ def test_home_lists_what_needs_attention(app, login, runner, data_copy):
     assert 'Reply test SMS "help" fails' in html.unescape(home) and "missing (209) 000-0000" in home
     assert "missing (209) 000-0000" in client.post("/console/tests", data={
         "csrf_token": csrf_token(client, "/console/tests")}).get_data(as_text=True)  # the live table's tests
+
+
+def test_reply_tests_are_edited_like_the_other_files(app, login):
+    client = login("admin")
+    page = client.get("/console/files/reply_tests.yaml").get_data(as_text=True)
+    doc = yaml.safe_load(html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1)))
+    doc["sms"].append({"text": "motel", "numbers": ["(209) 259-5552"]})
+    response = client.post("/console/files/reply_tests.yaml", data={
+        "text": yaml.safe_dump(doc, allow_unicode=True), "csrf_token": csrf_token(client, "/console/files/reply_tests.yaml")})
+    preview = html.unescape(response.get_data(as_text=True))
+    assert "reply_tests.yaml: sms motel" in preview
+    assert 'SMS "motel": missing (209) 259-5552' in preview  # "motel" is no keyword: the new test fails
+    assert save(client, response.get_data(as_text=True)).status_code == 302
+    assert any(row.get("text") == "motel" for row in live(app).reply_tests["sms"])
