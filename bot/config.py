@@ -40,10 +40,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
         WRITE_BATCH_SECONDS=_int("WRITE_BATCH_SECONDS", env("WRITE_BATCH_SECONDS", "1")),
         DATABASE_DEADLINE_SECONDS=_seconds("DATABASE_DEADLINE_SECONDS", env("DATABASE_DEADLINE_SECONDS", "2")),
         LOAD_DATA_IF_EMPTY=True,
-        MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_CONTENT_LENGTH=64 * 1024,  # Twilio's webhooks are a few KB; more is refused with 413
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=env("SESSION_COOKIE_SECURE", "1") != "0",  # browsers keep it on http://localhost too  # Twilio's webhooks are a few KB; more is refused with 413
+        SESSION_COOKIE_SECURE=_flag("SESSION_COOKIE_SECURE", env("SESSION_COOKIE_SECURE", "")),  # None: as the request
     )
     if test_config:
         app.config.update(test_config)
@@ -74,6 +74,16 @@ def _seconds(name: str, value: str) -> float:
     if not 0 < seconds < 3600:
         raise RuntimeError(f"{name} must be a number of seconds above 0, not {value!r}")
     return seconds
+
+
+def _flag(name: str, value: str) -> bool | None:
+    """1/0 (true/false, yes/no) as a bool; empty as None (decided per request)."""
+    value = value.strip().lower()
+    if not value:
+        return None
+    if value in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        return value in ("1", "true", "yes", "on")
+    raise RuntimeError(f"{name} must be 1, 0 or empty, not {value!r}")
 
 
 def _instance_key(app: Flask, name: str) -> str:

@@ -12,11 +12,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..review import checks, replytests, safety
 from ..table import changes as table_changes
 from ..table.verification import clear_renumbered
-from ..table.files import docs_from_table, read_reply_tests, read_table, write_docs
+from ..table.files import docs_from_table, read_docs, write_docs
 from ..understanding.matching import Matcher
 from ..store import StaleTable, get_store
 from ..table.model import Table
-from ..table.validation import DataError
+from ..table.validation import REPLY_TESTS, DataError, build_table
 
 path_argument = click.argument("path", required=False, type=click.Path(file_okay=False))
 
@@ -29,13 +29,15 @@ path_argument = click.argument("path", required=False, type=click.Path(file_okay
 def load_data(path: str | None, dry_run: bool, yes: bool) -> None:
     """Check PATH (default: data/) and replace the resource table with it, all or nothing."""
     path = path or current_app.config["DATA_DIR"]
-    table = _read_or_exit(path, "Nothing loaded: {n} problem(s) in {path}; the table is unchanged.")
-    _safe_or_exit(table, "Nothing loaded: {n} problem(s) in {path}; the table is unchanged.", path)
+    closing = "Nothing loaded: {n} problem(s) in {path}; the table is unchanged."
     store = get_store()
     try:
         version, current = store.live()
     except SQLAlchemyError as exc:
         raise click.ClickException(f"the database is unavailable ({type(exc).__name__}); nothing changed")
+    keep = docs_from_table(current)[REPLY_TESTS] if current else None
+    table = _read_or_exit(path, closing, keep)
+    _safe_or_exit(table, closing, path)
     table, renumbered = clear_renumbered(current, table)
     for key in renumbered:
         click.echo(f"The number of {key} changed: its verification date is cleared (verify it again).")
@@ -102,12 +104,11 @@ def check_data(path: str | None) -> None:
     for f in findings:
         if f.level != checks.OK:
             click.echo(f"{'ERROR' if f.level == checks.ERROR else 'WARN':5} {f.subject}: {f.detail}")
-    try:
-        cases = replytests.parse(read_reply_tests(path))
-    except DataError as exc:
-        cases, errors = [], errors + [checks.Finding(checks.ERROR, str(p), "") for p in exc.problems]
-        for problem in exc.problems:
-            click.echo(f"ERROR {problem}")
+    cases = replytests.parse(table.reply_tests)
+    if not cases:
+        click.echo(f"ERROR {path} has no reply tests ({REPLY_TESTS} is missing or empty): nothing shows "
+                   "that texters and callers get the right numbers.")
+        errors.append(checks.Finding(checks.ERROR, REPLY_TESTS, "no reply tests"))
     results = replytests.run(table, Matcher(table), cases)
     click.echo(f"\nReply tests ({len(results)}):")
     for r in results:
@@ -121,10 +122,17 @@ def check_data(path: str | None) -> None:
         raise click.exceptions.Exit(1)
 
 
-def _read_or_exit(path: str, closing: str) -> Table:
-    """The table in ``path``, or every problem listed and exit status 1."""
+def _read_or_exit(path: str, closing: str, keep_tests: dict | None = None) -> Table:
+    """The table in ``path``, or every problem listed and exit status 1. A folder without
+    reply_tests.yaml gets ``keep_tests`` (the live ones) when given."""
     try:
-        return read_table(path)
+        docs = read_docs(path)
+        if REPLY_TESTS not in docs and keep_tests is not None:
+            click.echo(f"{path} has no {REPLY_TESTS}: the live table's reply tests are kept.")
+            docs[REPLY_TESTS] = keep_tests
+        table = build_table(docs)
+        replytests.parse(table.reply_tests)
+        return table
     except DataError as exc:
         for problem in exc.problems:
             click.echo(f"ERROR {problem}", err=True)
@@ -146,4 +154,4 @@ def _summary(table: Table) -> str:
     """"4 resources, 4 topics, 155 keywords, 8 menu options"."""
     keywords = sum(len(words) for t in table.topics for words in t.keywords.values())
     return (f"{len(table.resources)} resources, {len(table.topics)} topics, {keywords} keywords, "
-            f"{len(table.menu)} menu options")
+            f"{len(table.menu)} menu options, {sum(map(len, table.reply_tests.values()))} reply tests")

@@ -8,12 +8,12 @@ from flask.cli import with_appcontext
 from ..conversation import callsim, inbox, segments
 from ..store import get_store
 
-SIMULATED_NUMBER = "simulator"
-
 
 @click.command("sms")
 @click.argument("text")
-@click.option("--from", "sender", default=SIMULATED_NUMBER, help="Simulated sender; keeps its state.")
+@click.option("--from", "sender", default="",
+              help="A simulated sender (any name) whose language and STOP are kept across commands; "
+                   "without it each command is a new sender.")
 @click.option("--lang", default=None, help="Answer this one message in this language (en, es).")
 @with_appcontext
 def sms(text: str, sender: str, lang: str | None) -> None:
@@ -27,7 +27,9 @@ def sms(text: str, sender: str, lang: str | None) -> None:
     if outcome is None:
         raise click.ClickException("no resource table: run `flask --app bot load-data`")
     if outcome.body is None:
-        click.echo("(no reply: an empty <Response/>, this sender has opted out; text START to opt back in)")
+        later = (f"its later texts get none until it texts START (--from {sender!r})" if sender.strip() else
+                 "without --from each command is a new sender, so this affects no other command")
+        click.echo(f"(no reply: an empty <Response/>; this sender opted out: {later})")
         return
     click.echo(outcome.body)
     click.echo(f"--- {segments.describe(outcome.body)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, request
 from flask_login import LoginManager, current_user
 
-from . import accounts, auth, changes, home, resources, simulators, usage
+from . import accounts, auth, changes, cookies, errors, home, password, resources, simulators, usage
 
 bp = Blueprint("console", __name__, url_prefix="/console", static_folder="static")
 bp.register_blueprint(auth.bp)
@@ -14,6 +14,8 @@ bp.register_blueprint(usage.bp)
 bp.register_blueprint(accounts.bp)
 bp.register_blueprint(resources.bp)
 bp.register_blueprint(changes.bp)
+bp.register_blueprint(password.bp)
+errors.init_blueprint(bp)
 
 OPEN_ENDPOINTS = {"console.auth.login", "console.static"}
 MAX_BODY = 1024 * 1024  # the table editor's forms may carry the whole table (others keep MAX_CONTENT_LENGTH)
@@ -31,6 +33,7 @@ login_manager = LoginManager()
 
 def init_app(app: Flask) -> None:
     """Register the console and its login manager."""
+    cookies.init_app(app)
     login_manager.init_app(app)
     app.register_blueprint(bp)
     app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)  # before CSRFProtect reads the form

@@ -1,18 +1,17 @@
 """Admins edit any part of the table as its data/ file (YAML); everyone reads the audit log."""
 from __future__ import annotations
 
-import difflib
-
 import yaml
 from flask import Blueprint, abort, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from ..review import readable
 from ..table.changes import dump
 from ..table.files import MAX_FILE_BYTES, TooLarge, docs_from_table, parse_yaml
 from ..store import get_store
 from ..store.models import AuditEntry
-from ..table.validation import FILES
+from ..table.validation import ALL_FILES as FILES
 from .auth import admin_required
 from .resources import review
 
@@ -50,10 +49,5 @@ def audit():
     """Who changed what and when, newest first, each with its old and new value."""
     with get_store().session() as session:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE)).all()
-    return render_template("console/audit.html", entries=entries, diff=_diff)
-
-
-def _diff(old: str | None, new: str | None) -> str:
-    """The change between two YAML entries, as unified diff lines."""
-    lines = difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(), "before", "after", lineterm="")
-    return "\n".join(list(lines)[2:])
+        fields = [readable.entry_changes(e.target, e.old, e.new) for e in entries]
+    return render_template("console/audit.html", rows=list(zip(entries, fields)), diff=readable.unified)

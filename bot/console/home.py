@@ -1,12 +1,14 @@
-"""Console home and the reply tests page."""
+"""Console home (what needs attention) and the reply tests page."""
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask import Blueprint, current_app, render_template
 from flask_wtf import FlaskForm
 
-from ..review import replytests
-from ..table.files import read_reply_tests
+from ..review import checks, replytests
 from ..store import get_store
+from ..table.model import TIMEZONE
 from ..table.validation import DataError
 
 bp = Blueprint("home", __name__)
@@ -14,23 +16,41 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def index():
-    """Links to every tool."""
-    return render_template("console/index.html")
+    """Links to every tool, and what needs attention: numbers to verify, reply tests failing or missing."""
+    snapshot = get_store().snapshot()
+    stale, failed, cases, names = [], [], [], {}
+    if snapshot is not None:
+        today = datetime.now(TIMEZONE).date()
+        stale = checks.unverified(snapshot.table, today, current_app.config["VERIFY_DAYS"])
+        results, _ = _run(snapshot)
+        cases = results or []
+        failed = [r for r in cases if not r.passed]
+        lang = snapshot.table.default_language
+        names = {f"resource {key}": r.name.get(lang, key) for key, r in snapshot.table.resources.items()}
+    return render_template("console/index.html", stale=stale, failed=failed, tests=len(cases), names=names,
+                           no_table=snapshot is None, days=current_app.config["VERIFY_DAYS"])
 
 
 @bp.route("/tests", methods=["GET", "POST"])
 def reply_tests():
-    """Run the reply tests of data/ against the live table and show each row's result."""
+    """Run the live table's reply tests and show each row's result."""
     form = FlaskForm()
     results, problems = None, []
     if form.validate_on_submit():
         snapshot = get_store().snapshot()
-        try:
-            cases = replytests.parse(read_reply_tests(current_app.config["DATA_DIR"]))
-        except DataError as exc:
-            cases, problems = [], [str(p) for p in exc.problems]
         if snapshot is None:
             problems.append("No resource table is loaded.")
         else:
-            results = replytests.run(snapshot.table, snapshot.matcher, cases)
+            results, problems = _run(snapshot)
     return render_template("console/tests.html", form=form, results=results, problems=problems)
+
+
+def _run(snapshot) -> tuple[list[replytests.Result] | None, list[str]]:
+    """The results of the table's reply tests, and any problem that stopped them."""
+    try:
+        cases = replytests.parse(snapshot.table.reply_tests)
+    except DataError as exc:
+        return None, [str(p) for p in exc.problems]
+    if not cases:
+        return [], ["The live table has no reply tests: add some in reply_tests.yaml (Resources, edit a file)."]
+    return replytests.run(snapshot.table, snapshot.matcher, cases), []

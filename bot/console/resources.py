@@ -9,7 +9,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..review import preview
+from ..phones import display
+from ..review import checks, preview, readable
 from ..table.changes import with_entry
 from ..table.files import docs_from_table
 from ..store import StaleTable, get_store
@@ -27,9 +28,10 @@ def index():
     table = _table()
     today, days = _today(), current_app.config["VERIFY_DAYS"]
     rows = sorted(table.resources.values(), key=lambda r: r.last_verified or date.min)
-    stale = {r.key for r in rows if r.last_verified is None or (today - r.last_verified).days > days}
+    stale = {f.subject.split(" ", 1)[1] for f in checks.unverified(table, today, days)}  # never 911
+    rows = sorted(rows, key=lambda r: (r.key not in stale, r.last_verified or date.min))
     return render_template("console/resources.html", rows=rows, stale=stale, days=days, form=FlaskForm(),
-                           language=table.default_language)
+                           language=table.default_language, display=display)
 
 
 @bp.post("/<key>/verified")
@@ -74,8 +76,12 @@ def review(current: Table, version: int | None, docs: dict, what: str):
     """The preview of a change: its problems, or the entries and replies it changes, and a Save button."""
     proposal = preview.propose(current, docs)
     payload = json.dumps(docs, default=str)
+    language = current.default_language
+    fields = [readable.entry_changes(c.target, c.old, c.new, language) for c in proposal.entries]
+    replies = [readable.marked(c.before, c.after, words=True) for c in proposal.replies]
     return render_template("console/review.html", proposal=proposal, what=what, payload=payload,
-                           version=version, form=FlaskForm())
+                           version=version, form=FlaskForm(), fields=fields, replies=replies,
+                           diff=readable.unified)
 
 
 @bp.post("/save")

@@ -22,7 +22,8 @@ bp = Blueprint("usage", __name__)
 def page():
     """Charts for the last ``?days=`` days (30 by default, 7 to 365), and the totals."""
     start, end, days = _period()
-    built = report.build(_read(start, end), start, end, _labels())
+    rows = _read(start, end)
+    built = report.build(rows, start, end, _labels({row[2] for row in rows if row[1] == "menu"}))
     return render_template("console/usage.html", report=built, days=days, choices=(7, 30, 90, 365))
 
 
@@ -53,8 +54,9 @@ def _read(start, end):
         return reports.daily(session, start, end)
 
 
-def _labels() -> dict[str, dict[str, str]]:
-    """Readable names of lines and languages, from the live table (keys stay as they are without one)."""
+def _labels(menu_keys: set[str]) -> dict[str, dict[str, str]]:
+    """Readable names of lines, languages and menu choices, from the live table (keys stay as they are
+    without one)."""
     snapshot = get_store().snapshot()
     if snapshot is None:
         return {}
@@ -63,4 +65,25 @@ def _labels() -> dict[str, dict[str, str]]:
     return {
         "connected": {key: f"{r.name.get(lang) or key} ({key})" for key, r in table.resources.items()},
         "language": {code: language.name for code, language in table.languages.items()},
+        "menu": {key: menu_label(table, key) for key in menu_keys},
     }
+
+
+HOW = {"silence": "no key pressed", "speech": "said a choice"}
+WHERE = {"menu": "menu again", "hangup": "call ended"}
+
+
+def menu_label(table, key: str) -> str:
+    """ "en key 1 -> womens-center-hotline" -> "English menu, key 1 → Women's Center 24-hour ... hotline"."""
+    choice, _, where = key.partition(" -> ")
+    code, _, how = choice.partition(" ")
+    if code not in table.languages or not where:
+        return key
+    lang = table.default_language
+    if where in table.resources:
+        led = table.resources[where].name.get(lang) or where
+    elif where.startswith("menu ") and where[5:] in table.languages:
+        led = f"{table.languages[where[5:]].name} menu"
+    else:
+        led = WHERE.get(where, where)
+    return f"{table.languages[code].name} menu, {HOW.get(how, how)} → {led}"

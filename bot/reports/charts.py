@@ -16,8 +16,10 @@ COLOURS = 8  # series colours in console.css: .s0 ... .s7
 
 # the chart's drawing area, in SVG user units (the SVG scales to the page's width)
 WIDTH = 720
-DAY_HEIGHT, DAY_LEFT, DAY_BOTTOM, DAY_TOP, DAY_RIGHT = 220, 44, 24, 10, 8
-ROW_HEIGHT, ROW_LABEL, ROW_VALUE = 22, 270, 44
+# Room for labels of up to 22 units, the size console.css gives them on a phone (where 720 units are ~360 px).
+DAY_HEIGHT, DAY_LEFT, DAY_BOTTOM, DAY_TOP, DAY_RIGHT = 240, 60, 32, 12, 8
+DAY_LABELS = 6  # dates written under the columns, at most
+ROW_HEIGHT, ROW_LABEL, ROW_BAR, ROW_VALUE = 54, 24, 18, 70  # a row: its label above its bar
 
 
 def shown(n: int) -> str:
@@ -97,7 +99,7 @@ def day_chart(id: str, title: str, days: Sequence[date], data: Mapping[str, Sequ
     lines = [Line(DAY_LEFT, round(base - v * unit, 2), WIDTH - DAY_RIGHT, round(base - v * unit, 2))
              for v in range(0, top + 1, step)]
     texts = [Text(DAY_LEFT - 6, round(base - v * unit + 4, 2), str(v), "end") for v in range(0, top + 1, step)]
-    every = max(1, math.ceil(len(days) / 8))
+    every = max(1, math.ceil(len(days) / DAY_LABELS))
     texts += [Text(round(DAY_LEFT + (i + 0.5) * slot, 2), DAY_HEIGHT - 6, _day(day))
               for i, day in enumerate(days) if i % every == 0]
     rows = tuple((day.isoformat(), *(shown(data[name][i]) for name in names)) for i, day in enumerate(days))
@@ -110,17 +112,18 @@ def day_chart(id: str, title: str, days: Sequence[date], data: Mapping[str, Sequ
 
 
 def total_chart(id: str, title: str, entries: Sequence[tuple[str, int]]) -> Chart:
-    """Horizontal bars, one per key, with its total at the end; a hidden total is a pale bar of length 5."""
+    """Horizontal bars, one per key, each under its label (the full width stays for both, so they read on a
+    phone too), with its total at the end; a hidden total is a pale bar of length 5."""
     top, step = _scale(max((_drawn(n) for _, n in entries), default=0))
-    left, right = ROW_LABEL, WIDTH - ROW_VALUE
+    left, right = 0, WIDTH - ROW_VALUE
     unit = (right - left) / top
     bars, texts = [], []
     for i, (name, n) in enumerate(entries):
         y = 4 + i * ROW_HEIGHT
         length = _drawn(n) * unit
-        bars.append(Bar(left, y, round(length, 2), ROW_HEIGHT - 6, _css(0, n), f"{name}: {shown(n)}"))
-        texts.append(Text(left - 6, y + ROW_HEIGHT / 2 + 1, _clip(name), "end"))
-        texts.append(Text(round(left + length + 4, 2), y + ROW_HEIGHT / 2 + 1, shown(n), "start"))
+        bars.append(Bar(left, y + ROW_LABEL + 6, round(length, 2), ROW_BAR, _css(0, n), f"{name}: {shown(n)}"))
+        texts.append(Text(left, y + ROW_LABEL, _clip(name, 60), "start"))
+        texts.append(Text(round(left + length + 6, 2), y + ROW_LABEL + 6 + ROW_BAR - 2, shown(n), "start"))
     height = 8 + max(1, len(entries)) * ROW_HEIGHT
     lines = (Line(left, 0, left, height - 4),)
     description = ("Totals over the period. Counts under 5 are shown as <5 and drawn as pale bars of one length."

@@ -168,8 +168,8 @@ def build(rows: Iterable[Sequence], start: date, end: date,
                   "A text that matches several topics counts once for each."),
         day_chart("languages", "Texts per day, by language", days, named("language", series(rows, "language", start, end))),
         day_chart("calls", "Calls per day", days, {"calls": series(rows, "call", start, end).get("started", [0] * len(days))}),
-        total_chart("menu", "Menu choices (language, key or speech, where it led)", ranked("menu")),
+        total_chart("menu", "Menu choices (in which menu, what was pressed, where it led)", ranked("menu")),
         total_chart("connected", "Calls connected, per line", ranked("connected")),
     )
-    shown_totals = tuple((t.kind, t.key, t.text) for t in totals(rows))
+    shown_totals = tuple((t.kind, labels.get(t.kind, {}).get(t.key, t.key), t.text) for t in totals(rows))
     return Report(start, end, charts, shown_totals)

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..conversation import callsim, replies
-from . import safety
 from ..table.changes import EntryChange, changes
 from ..table.files import docs_from_table
 from ..table.model import Table
 from ..table.validation import DataError, build_table
 from ..table.verification import clear_renumbered
 from ..understanding.matching import Matcher
+from . import replytests, safety
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Proposal:
     entries: tuple[EntryChange, ...]  # what changes in the table (for the audit log)
     replies: tuple[ReplyChange, ...]  # what texters and callers would get differently
     unverified: tuple[str, ...] = ()  # resources whose number changed, so their verification is cleared
+    failing: tuple[str, ...] = ()  # the new table's reply tests that fail, in words
 
 
 def propose(current: Table, new_docs: dict[str, Any]) -> Proposal:
@@ -46,9 +47,15 @@ def propose(current: Table, new_docs: dict[str, Any]) -> Proposal:
     unsafe = safety.problems(new)
     if unsafe:
         return Proposal(None, tuple(map(str, unsafe)), (), ())
+    try:
+        cases = replytests.parse(new.reply_tests)
+    except DataError as exc:
+        return Proposal(None, tuple(map(str, exc.problems)), (), ())
     new, unverified = clear_renumbered(current, new)
+    failing = tuple(f"{r.case.channel.upper()} \"{r.case.given}\": {'; '.join(r.problems)}"
+                    for r in replytests.run(new, Matcher(new), cases) if not r.passed)
     return Proposal(new, (), tuple(changes(docs_from_table(current), docs_from_table(new))),
-                    tuple(preview(current, new)), tuple(unverified))
+                    tuple(preview(current, new)), tuple(unverified), failing)
 
 
 def preview(old: Table, new: Table) -> list[ReplyChange]:

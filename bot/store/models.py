@@ -99,6 +99,16 @@ class MenuOption(Base):
     keywords: Mapped[dict] = mapped_column(JSON, default=dict)  # language -> phrases a caller may say
 
 
+class ReplyTest(Base):
+    """One row of reply_tests.yaml: what a texter (channel "sms") or caller ("voice") must get."""
+
+    __tablename__ = "reply_test"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int]
+    case: Mapped[dict] = mapped_column(JSON)  # the row as staff wrote it: text/steps, numbers/hears/dials
+
+
 class TableState(Base):
     """One row: the table's version (bumped on every change) and table-wide settings."""
 

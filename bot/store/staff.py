@@ -171,3 +171,10 @@ def _keep_an_admin(session: Session, actor_id: int, account: Staff, verb: str) -
     admins = session.scalars(select(Staff.id).where(Staff.role == "admin").with_for_update()).all()
     if set(admins) <= {account.id}:
         raise AccountError(f"{account.email} is the last admin and cannot be {verb}d.")
+
+
+def set_password(session: Session, staff: Staff, password: str) -> None:
+    """Store a new password for ``staff``, hashed; AccountError if it is too short."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+    staff.password_hash = generate_password_hash(password)

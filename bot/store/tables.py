@@ -11,9 +11,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..table.model import Table
+from ..table.validation import REPLY_TESTS
 from . import models as m
 
-TABLE_MODELS = (m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording, m.Language)
+TABLE_MODELS = (m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording, m.Language, m.ReplyTest)
 
 
 def save_table(session: Session, table: Table) -> int:
@@ -47,6 +48,8 @@ def save_table(session: Session, table: Table) -> int:
         session.add(m.MenuOption(position=i, key=o.key, action=o.action, resource_key=o.resource,
                                  language=o.language, menus=list(o.menus), prompt=dict(o.prompt),
                                  keywords={lang: list(words) for lang, words in o.keywords.items()}))
+    for channel, rows in table.reply_tests.items():
+        session.add_all(m.ReplyTest(channel=channel, position=i, case=dict(row)) for i, row in enumerate(rows))
     state = session.get(m.TableState, 1) or m.TableState(id=1, version=0)
     state.version += 1
     state.unmatched = list(table.unmatched)
@@ -87,7 +90,16 @@ def load_docs(session: Session) -> dict[str, Any]:
                       "prompts": {w.key: w.texts for w in wording if w.channel == "voice"},
                       "options": [_option_doc(o) for o in
                                   session.scalars(select(m.MenuOption).order_by(m.MenuOption.position))]},
+        REPLY_TESTS: _reply_tests_doc(session),
     }
+
+
+def _reply_tests_doc(session: Session) -> dict[str, list]:
+    """reply_tests.yaml as the table holds it."""
+    doc: dict[str, list] = {"sms": [], "voice": []}
+    for row in session.scalars(select(m.ReplyTest).order_by(m.ReplyTest.channel, m.ReplyTest.position)):
+        doc.setdefault(row.channel, []).append(row.case)
+    return doc
 
 
 def _resource_doc(r: m.Resource) -> dict[str, Any]:

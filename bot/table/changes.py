@@ -37,6 +37,9 @@ def entries(docs: dict[str, Any]) -> dict[str, Any]:
             found.update({f"{file}: prompt {k}": v for k, v in (doc.get("prompts") or {}).items()})
             for o in doc.get("options") or []:
                 found[f"{file}: option {o.get('key')} ({'/'.join(o.get('menus') or ['all'])})"] = o
+        elif file == "reply_tests.yaml":
+            for channel, rows in doc.items():
+                found.update({f"{file}: {channel} {_given(row)}": row for row in rows or [] if isinstance(row, dict)})
         elif isinstance(doc, dict):  # languages, messages: one entry per language
             found.update({f"{file}: {lang}": value for lang, value in doc.items()})
     return found
@@ -61,6 +64,11 @@ def with_entry(docs: dict[str, Any], file: str, key: str, value: dict | None) ->
     else:
         items[index] = value
     return docs
+
+
+def _given(row: dict) -> str:
+    """What a reply test sends: its text, or its steps."""
+    return str(row.get("text") if "text" in row else " ".join(map(str, row.get("steps") or [])))
 
 
 def _canonical(value: Any) -> str:

@@ -7,7 +7,7 @@ import yaml
 
 from ..phones import display
 from .model import Table
-from .validation import FILES, DataError, Problem, build_table
+from .validation import ALL_FILES, FILES, REPLY_TESTS, DataError, Problem, build_table
 
 MAX_FILE_BYTES = 128 * 1024  # one table file; data/'s are a few KB
 MAX_TABLE_BYTES = 512 * 1024  # all of them together
@@ -29,7 +29,8 @@ def parse_yaml(text: str, name: str) -> object:
     return yaml.safe_load(text)
 
 
-HEADER = ("# {name}: the helpline's resource table, written by `flask --app bot export-data`.\n"
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "data"  # whose comment headers exports keep
+HEADER = ("# {name}: part of the helpline's resource table.\n"
           "# Edit, check with `flask --app bot check-data FOLDER`, load with `flask --app bot load-data FOLDER`.\n")
 
 
@@ -58,6 +59,8 @@ def read_docs(folder: str | Path) -> dict[str, object]:
                                                          f"at most {MAX_TABLE_BYTES // 1024} KB"))
     if problems:
         raise DataError(problems)
+    if (folder / REPLY_TESTS).is_file():
+        docs[REPLY_TESTS] = read_reply_tests(folder)
     return docs
 
 
@@ -96,18 +99,37 @@ def docs_from_table(table: Table) -> dict[str, object]:
         "messages.yaml": {lang: dict(sorted(words.items())) for lang, words in table.messages.items()},
         "menu.yaml": {"fallback": table.fallback, "prompts": {k: dict(v) for k, v in sorted(table.prompts.items())},
                       "options": [_option(o) for o in table.menu]},
+        REPLY_TESTS: {channel: [dict(row) for row in rows] for channel, rows in table.reply_tests.items()},
     }
 
 
+def header(name: str) -> str:
+    """The comment lines at the top of data/'s ``name`` (what its fields mean), or a short generic one."""
+    try:
+        lines = (TEMPLATES / name).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return HEADER.format(name=name)
+    top = []
+    for line in lines:
+        if line.startswith("#") or (not line.strip() and top):
+            top.append(line)
+        else:
+            break
+    while top and not top[-1].strip():
+        top.pop()
+    return "\n".join(top) + "\n\n" if top else HEADER.format(name=name)
+
+
 def write_docs(docs: dict[str, object], folder: str | Path) -> list[Path]:
-    """Write each document as YAML in ``folder``, deterministically (same table, same bytes)."""
+    """Write each document as YAML in ``folder`` under its explanatory comments, deterministically
+    (same table, same bytes): every file load-data reads."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in FILES:
+    for name in ALL_FILES:
         path = folder / name
-        text = yaml.safe_dump(docs[name], allow_unicode=True, sort_keys=False, width=100)
-        path.write_text(HEADER.format(name=name) + text, encoding="utf-8")
+        text = yaml.safe_dump(docs.get(name) or {}, allow_unicode=True, sort_keys=False, width=100)
+        path.write_text(header(name) + text, encoding="utf-8")
         written.append(path)
     return written
 

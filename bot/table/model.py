@@ -178,6 +178,8 @@ class Table:
     menu: tuple[MenuOption, ...] = ()
     prompts: Mapping[str, Texts] = field(default_factory=dict)  # voice prompt key -> texts
     fallback: str = ""  # the 24/7 resource a call falls back to (the National Hotline)
+    # reply_tests.yaml as staff wrote it: {"sms": [row, ...], "voice": [row, ...]} (run by review.replytests)
+    reply_tests: Mapping[str, tuple] = field(default_factory=dict)
     # Values derived from this (immutable) table, e.g. composed replies; not part of its identity.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 

@@ -14,9 +14,12 @@ from .menu_validation import read_menu
 from ..phones import emergency_or_e164, short_code
 from .model import Hours, Language, Organization, Resource, Table, Topic
 
-__all__ = ["FILES", "DataError", "Problem", "build_table"]
+__all__ = ["FILES", "REPLY_TESTS", "ALL_FILES", "DataError", "Problem", "build_table"]
 
 FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml", "messages.yaml", "menu.yaml")
+REPLY_TESTS = "reply_tests.yaml"  # part of the table too, but a folder may lack it (load-data keeps the live ones)
+ALL_FILES = FILES + (REPLY_TESTS,)  # every file load-data reads and export-data writes
+TEST_CHANNELS = ("sms", "voice")
 # Placeholders each piece of wording may use.
 MESSAGE_FIELDS = {"resource": {"name", "number", "hours", "text", "description"},
                   "brief": {"name", "number", "hours", "text"}, "hours": {"hours"},
@@ -41,12 +44,35 @@ def build_table(docs: dict[str, Any]) -> Table:
         c.fail("topics.yaml", "start", f"unknown topic {start!r}")
     messages = _messages(c)
     prompts, menu, fallback = read_menu(c, resources)
+    reply_tests = _reply_tests(c, docs.get(REPLY_TESTS))
     if c.problems:
         raise DataError(c.problems)
     return Table(languages=languages, organizations=organizations, resources=resources,
                  topics=tuple(sorted(topics.values(), key=lambda t: t.urgency)), messages=messages,
                  unmatched=unmatched, start_topic=start, menu=menu, prompts=prompts,
-                 fallback=fallback)
+                 fallback=fallback, reply_tests=reply_tests)
+
+
+def _reply_tests(c: Checker, doc: Any) -> dict[str, tuple]:
+    """reply_tests.yaml: a list of rows per channel, each saying what is sent and what must come back."""
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict) or set(doc) - set(TEST_CHANNELS):
+        c.fail(REPLY_TESTS, "(file)", f"must hold the lists {' and '.join(TEST_CHANNELS)} only")
+        return {}
+    result = {}
+    for channel in TEST_CHANNELS:
+        rows = doc.get(channel) or []
+        if not isinstance(rows, list):
+            c.fail(REPLY_TESTS, channel, "must be a list of tests")
+            continue
+        for i, row in enumerate(rows):
+            given = isinstance(row, dict) and (row.get("text") if channel == "sms" else row.get("steps"))
+            wanted = isinstance(row, dict) and (row.get("numbers") or row.get("hears") or row.get("dials"))
+            if not given or not wanted:
+                c.fail(REPLY_TESTS, f"{channel} {i + 1}", "needs text/steps and numbers/hears/dials")
+        result[channel] = tuple(rows)
+    return result
 
 
 def _languages(c: Checker) -> dict[str, Language]:

@@ -42,7 +42,7 @@ def choice():
     table = snapshot.table
     digits, speech = request.form.get("Digits", ""), request.form.get("SpeechResult", "")
     step = menu.choose(table, snapshot.matcher, _language(table), _round(), digits, speech, _now())
-    _count_choice(step, digits, speech)
+    _count_choice(_language(table), step, digits, speech)
     return _render(table, step)
 
 
@@ -84,11 +84,13 @@ def _render(table, step: menu.Step):
     return twiml("voice/hangup.xml", step=step)
 
 
-def _count_choice(step: menu.Step, digits: str, speech: str) -> None:
-    """Usage: which key (or speech, or silence) led where, never what was said."""
+def _count_choice(language: str, step: menu.Step, digits: str, speech: str) -> None:
+    """Usage: in the menu of ``language``, which key (or speech, or silence) led where; never what was said."""
     how = f"key {digits}" if digits in MENU_KEYS else ("speech" if speech.strip() else "silence")
     where = step.dial.key if step.dial else step.kind
-    get_store().pending.count("menu", f"{step.language} {how} -> {where}")
+    if step.kind == "menu" and step.language != language:
+        where = f"menu {step.language}"
+    get_store().pending.count("menu", f"{language} {how} -> {where}")
 
 
 def _language(table) -> str:

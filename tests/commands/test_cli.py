@@ -1,4 +1,8 @@
-"""flask load-data: all or nothing, named problems, idempotent."""
+"""flask load-data and export-data: all or nothing, named problems, idempotent, nothing lost."""
+
+import re
+
+import yaml
 
 
 from bot import create_app
@@ -124,3 +128,40 @@ def test_export_default_folder(app, runner):
     result = runner.invoke(args=["export-data"])
     assert result.exit_code == 0
     assert "Exported the live table to" in result.output and result.output.strip().endswith("export")
+
+
+def header(path) -> list[str]:
+    """The comment lines at the top of a YAML file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines[:next(i for i, l in enumerate(lines) if l and not l.startswith("#"))]
+            if line.startswith("#")]
+
+
+def test_export_writes_every_file_load_data_reads_with_its_comments(app, runner, tmp_path):
+    from bot.table.validation import ALL_FILES
+    out = tmp_path / "out"
+    assert runner.invoke(args=["export-data", str(out)]).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(ALL_FILES)
+    for name in ALL_FILES:
+        assert header(out / name) == header(DATA_DIR / name), name
+        assert len(header(out / name)) >= 2, name
+    checked = runner.invoke(args=["check-data", str(out)])
+    assert checked.exit_code == 0, checked.output
+    total = len(re.findall(r"^\s+- ", (DATA_DIR / "reply_tests.yaml").read_text(), re.M))
+    assert f"{total}/{total} reply tests passed" in checked.output and total > 10
+
+
+def test_reply_tests_load_into_the_table_and_a_folder_without_them_keeps_them(app, runner, data_copy, tmp_path):
+    path = data_copy / "reply_tests.yaml"
+    doc = yaml.safe_load(path.read_text())
+    doc["voice"].append({"steps": ["2"], "dials": "(209) 259-5552"})
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "reply_tests.yaml: voice 2" in result.output
+    path.unlink()
+    result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
+    assert "has no reply_tests.yaml: the live table's reply tests are kept" in result.output
+    assert "Nothing to change" in result.output
+    runner.invoke(args=["export-data", str(tmp_path / "out")])
+    assert "dials: (209) 259-5552" in (tmp_path / "out" / "reply_tests.yaml").read_text()

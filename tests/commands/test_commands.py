@@ -130,3 +130,22 @@ def test_add_staff_refuses(app, runner):
     assert short.exit_code == 1 and "at least 10 characters" in short.output
     assert runner.invoke(args=["add-staff", "t@example.org", "--role", "boss"]).exit_code == 2
     assert count(app, Staff) == 1
+
+
+def test_sms_without_from_is_a_new_sender_each_time(app, runner):
+    assert "no reply" in runner.invoke(args=["sms", "STOP"]).output
+    later = runner.invoke(args=["sms", "help"]).output
+    assert "(209) 948-1911" in later and "no reply" not in later
+    assert "In immediate danger" in runner.invoke(args=["sms", "?"]).output  # no language kept either
+    runner.invoke(args=["sms", "ESPAÑOL"])
+    assert "In immediate danger" in runner.invoke(args=["sms", "?"]).output
+    assert count(app, SimulatedSender) == 0
+
+
+def test_check_data_without_reply_tests_says_so(runner, data_copy):
+    (data_copy / "reply_tests.yaml").unlink()
+    result = runner.invoke(args=["check-data", str(data_copy)])
+    assert result.exit_code == 1
+    assert "has no reply tests" in result.output and "0/0 reply tests passed" in result.output
+    (data_copy / "reply_tests.yaml").write_text("sms: []\nvoice: []\n")
+    assert runner.invoke(args=["check-data", str(data_copy)]).exit_code == 1

@@ -100,3 +100,52 @@ def test_admin_edits_a_number_and_the_simulator_sends_it(browser, live_server):
     page.fill("textarea[name=body]", "I need a place to stay")
     page.click("#send")
     expect(page.locator("#conversation")).to_contain_text("(209) 259-5553")
+
+
+PHONE = {"width": 390, "height": 844}
+PAGES = ["/console/", "/console/sms", "/console/call", "/console/tests", "/console/resources/", "/console/audit",
+         "/console/usage", "/console/accounts", "/console/password", "/console/files/topics.yaml",
+         "/console/no-such-page"]
+
+
+def test_every_page_fits_a_phone_and_a_password_changes(browser, live_server):
+    from datetime import date, timedelta
+
+    from playwright.sync_api import expect
+
+    from bot.store import get_store, staff
+    from bot.store.models import UsageCount
+
+    app, base = live_server
+    with app.app_context(), get_store().session() as session:
+        staff.add(session, "admin-with-a-rather-long-address@example.org", STAFF_PASSWORD, "admin")
+        for key in ("en key 1 -> womens-center-hotline", "en key 9 -> menu es", "es silence -> menu"):
+            session.add(UsageCount(day=date.today() - timedelta(days=1), kind="menu", key=key, count=12))
+    page = browser.new_page(viewport=PHONE)
+    sign_in(page, base, "admin-with-a-rather-long-address@example.org")
+    page.goto(base + "/console/resources/")
+    page.click("#resource-chest-of-hope-helpline >> text=Edit")
+    page.fill("input[name=phone]", "(209) 259-5553")
+    page.click("#preview")
+    expect(page.locator(".new mark").first).to_have_text("3")  # the one changed digit, marked
+    page.click("#save")
+    for path in PAGES:
+        page.goto(base + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 390 px"
+    page.goto(base + "/console/usage")
+    label = page.locator("#menu svg text", has_text="English menu, key 1")
+    assert label.bounding_box()["height"] >= 9  # readable on the phone, not a 5 px smudge
+    assert page.locator("#menu svg").bounding_box()["width"] <= PHONE["width"]
+
+    page.goto(base + "/console/password")
+    page.fill("input[name=current]", STAFF_PASSWORD)
+    page.fill("input[name=password]", "a new and long passphrase")
+    page.fill("input[name=confirm]", "a new and long passphrase")
+    page.click("#change")
+    expect(page.locator(".flash")).to_contain_text("Your password is changed")
+    page.click("text=Sign out")
+    page.fill("input[name=email]", "admin-with-a-rather-long-address@example.org")
+    page.fill("input[name=password]", "a new and long passphrase")
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/console/")

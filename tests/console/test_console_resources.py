@@ -142,3 +142,57 @@ def test_unknown_file_or_resource(login):
     client = login("admin")
     assert client.get("/console/files/secrets.yaml").status_code == 404
     assert client.get("/console/resources/nope/edit").status_code == 404
+
+
+def test_preview_and_audit_read_as_words_with_the_changed_digit_marked(app, login):
+    client = login("admin")
+    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-5553")
+    words = re.sub(r"<[^>]+>", "", preview)
+    assert "Chest of Hope Helpline: phone (209) 259-555" in words
+    assert "(209) 259-555<mark>2</mark>" in preview and "(209) 259-555<mark>3</mark>" in preview
+    assert "@@" not in preview.split("<details>")[0]  # the raw diff is behind a click
+    assert "<summary>The raw YAML change</summary>" in preview
+    assert "<mark>" in preview.split("SMS en HOUSING")[1]  # the reply's changed words are marked too
+    save(client, preview)
+    page = client.get("/console/audit").get_data(as_text=True)
+    assert "(209) 259-555<mark>3</mark>" in page and "<summary>The raw YAML change</summary>" in page
+
+
+def test_911_is_never_unverified(login):
+    page = login().get("/console/resources/").get_data(as_text=True)
+    row = page[page.index('id="resource-emergency-911"'):]
+    row = row[:row.index("</tr>")]
+    assert "nothing to verify" in row and "never" not in row and "Verified today" not in row
+    assert 'class="fail" id="resource-emergency-911"' not in page
+    assert 'class="fail" id="resource-womens-center-hotline"' in page  # data/ leaves it unverified on purpose
+
+
+def test_home_lists_what_needs_attention(app, login, runner, data_copy):
+    client = login()
+    home = client.get("/console/").get_data(as_text=True)
+    attention = home[home.index('id="attention"'):home.index("</section>")]
+    assert "Women&#39;s Center 24-hour Human Trafficking hotline: (209) 948-1911 never verified" in attention
+    assert "emergency-911" not in attention and "911 never" not in attention.replace("948-1911", "")
+    path = data_copy / "reply_tests.yaml"
+    doc = yaml.safe_load(path.read_text())
+    doc["sms"].append({"text": "help", "numbers": ["(209) 000-0000"]})
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    assert runner.invoke(args=["load-data", str(data_copy), "--yes"]).exit_code == 0
+    home = client.get("/console/").get_data(as_text=True)
+    assert 'Reply test SMS "help" fails' in html.unescape(home) and "missing (209) 000-0000" in home
+    assert "missing (209) 000-0000" in client.post("/console/tests", data={
+        "csrf_token": csrf_token(client, "/console/tests")}).get_data(as_text=True)  # the live table's tests
+
+
+def test_reply_tests_are_edited_like_the_other_files(app, login):
+    client = login("admin")
+    page = client.get("/console/files/reply_tests.yaml").get_data(as_text=True)
+    doc = yaml.safe_load(html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1)))
+    doc["sms"].append({"text": "motel", "numbers": ["(209) 259-5552"]})
+    response = client.post("/console/files/reply_tests.yaml", data={
+        "text": yaml.safe_dump(doc, allow_unicode=True), "csrf_token": csrf_token(client, "/console/files/reply_tests.yaml")})
+    preview = html.unescape(response.get_data(as_text=True))
+    assert "reply_tests.yaml: sms motel" in preview
+    assert 'SMS "motel": missing (209) 259-5552' in preview  # "motel" is no keyword: the new test fails
+    assert save(client, response.get_data(as_text=True)).status_code == 302
+    assert any(row.get("text") == "motel" for row in live(app).reply_tests["sms"])

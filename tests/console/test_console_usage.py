@@ -80,8 +80,9 @@ def test_the_page_shows_the_counts_with_small_ones_hidden(login, traffic):
     totals = html[html.index('id="totals"'):]
     assert re.search(r"<td>topic</td><td>HOTLINE</td><td>6</td>", totals)
     assert re.search(r"<td>unmatched</td><td>text</td><td>&lt;5</td>", totals)
-    assert re.search(r"<td>language</td><td>es</td><td>&lt;5</td>", totals)
-    assert re.search(r"<td>connected</td><td>womens-center-hotline</td><td>&lt;5</td>", totals)
+    assert re.search(r"<td>language</td><td>Español</td><td>&lt;5</td>", totals)  # named as in the charts
+    assert re.search(r"<td>connected</td><td>Women&#39;s Center [^<]* \(womens-center-hotline\)</td><td>&lt;5</td>",
+                     totals)
     for chart in ("texts", "languages", "calls", "menu", "connected"):
         assert f'<section class="report" id="{chart}">' in html
     assert f"{today():%b} {today().day}, HOTLINE: 6</title>" in html  # a bar's title
@@ -171,3 +172,24 @@ def test_days_are_bounded_and_choose_the_period(app, login):
     html = client.get("/console/usage?days=365").get_data(as_text=True)
     assert 'name="days" min="7" max="365" value="365"' in html
     assert html.count('class="bar ') == 2  # HOUSING and DANGER, one day each
+
+
+def test_menu_choices_count_in_the_menu_where_they_were_made_and_read_as_words(app, client, login):
+    params = {"CallSid": "CA" + "8" * 32, "AccountSid": "AC" + "0" * 32, "From": CALLER, "Caller": CALLER,
+              "To": "+12095550000", "Direction": "inbound", "CallStatus": "in-progress"}
+    root = parse_twiml(post_signed(client, "/voice", params))
+    root = parse_twiml(post_signed(client, root.find("Gather").get("action"), {**params, "Digits": "9"}))
+    spanish = root.find("Gather").get("action")
+    parse_twiml(post_signed(client, spanish, {**params, "Digits": "1"}))
+    parse_twiml(post_signed(client, spanish, params))  # silence in the Spanish menu (the Gather's Redirect)
+    counts = stored(app)
+    assert counts[("menu", "en key 9 -> menu es")] == 1  # pressed in the English menu
+    assert counts[("menu", "es key 1 -> womens-center-hotline")] == 1
+    assert counts[("menu", "es silence -> menu")] == 1
+    for key in ("en key 9 -> menu es", "es key 1 -> womens-center-hotline", "es silence -> menu"):
+        add_count(app, today() - timedelta(days=1), "menu", key, 7)  # 5 or more: shown as a number
+    page = login().get("/console/usage").get_data(as_text=True)
+    assert "English menu, key 9 → Español menu" in page
+    assert "Español menu, key 1 → Women&#39;s Center 24-hour Human Trafficking hotline" in page
+    assert "Español menu, no key pressed → menu again" in page
+    assert "-&gt;" not in page and " -> " not in page

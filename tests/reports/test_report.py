@@ -155,7 +155,10 @@ def test_total_chart_bars_hide_small_totals():
     assert first.label == "en key 1 -> womens_center: 7" and "small" not in first.css
     assert second.label == "es key 3 -> national: <5" and second.css.endswith("small")
     assert first.width == pytest.approx(second.width * 7 / 5)
-    assert [t.text for t in c.texts if t.anchor == "start"] == ["7", "<5"]
+    assert [t.text for t in c.texts][1::2] == ["7", "<5"]  # each total after its bar
+    labels, bars = c.texts[0::2], c.bars
+    assert all(t.x == 0 and t.y < b.y for t, b in zip(labels, bars))  # each label above its bar, full width
+    assert all(b.x + b.width <= c.width for b in bars)
     assert c.rows == (("en key 1 -> womens_center", "7"), ("es key 3 -> national", "<5"))
 
 
