@@ -10,10 +10,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..table.files import docs_from_table, read_docs
+from ..table.validation import build_table
 from ..table.model import Table
 from . import models as m
 
-TABLE_MODELS = (m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording, m.Language)
+DOCUMENTS = ("discreet.yaml", "interpreters.yaml")  # issue 13: kept whole, as checked
+TABLE_MODELS = (m.TableDocument, m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording, m.Language)
 
 
 def save_table(session: Session, table: Table) -> int:
@@ -47,6 +50,8 @@ def save_table(session: Session, table: Table) -> int:
         session.add(m.MenuOption(position=i, key=o.key, action=o.action, resource_key=o.resource,
                                  language=o.language, menus=list(o.menus), prompt=dict(o.prompt),
                                  keywords={lang: list(words) for lang, words in o.keywords.items()}))
+    docs = docs_from_table(table)
+    session.add_all(m.TableDocument(name=name, content=docs[name]) for name in DOCUMENTS if docs[name] is not None)
     state = session.get(m.TableState, 1) or m.TableState(id=1, version=0)
     state.version += 1
     state.unmatched = list(table.unmatched)
@@ -87,6 +92,8 @@ def load_docs(session: Session) -> dict[str, Any]:
                       "prompts": {w.key: w.texts for w in wording if w.channel == "voice"},
                       "options": [_option_doc(o) for o in
                                   session.scalars(select(m.MenuOption).order_by(m.MenuOption.position))]},
+        **{name: session.scalar(select(m.TableDocument.content).where(m.TableDocument.name == name))
+           for name in DOCUMENTS},
     }
 
 
@@ -120,3 +127,19 @@ def _option_doc(o: m.MenuOption) -> dict[str, Any]:
     if o.language:
         doc["language"] = o.language
     return doc
+
+
+def add_missing_documents(session: Session, data_dir: str) -> None:
+    """Issue 13: give a table saved before discreet.yaml and interpreters.yaml existed data/'s copies,
+    checked together with the rest of the table; a new version, so every worker picks them up."""
+    missing = [name for name in DOCUMENTS if session.get(m.TableDocument, name) is None]
+    if not missing:
+        return
+    docs = load_docs(session)
+    docs.update({name: read_docs(data_dir)[name] for name in missing})
+    table = build_table(docs)
+    for name in missing:
+        session.add(m.TableDocument(name=name, content=docs_from_table(table)[name]))
+    state = session.get(m.TableState, 1)
+    state.version += 1
+    state.changed_at = m.utcnow()

@@ -11,12 +11,14 @@ from typing import Any
 from .checker import Checker, DataError, Problem, unique_spellings
 from ..understanding.normalize import normalize
 from .menu_validation import read_menu
+from .reach_validation import read_discreet, read_interpreting
 from ..phones import emergency_or_e164, short_code
 from .model import Hours, Language, Organization, Resource, Table, Topic
 
 __all__ = ["FILES", "DataError", "Problem", "build_table"]
 
-FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml", "messages.yaml", "menu.yaml")
+FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml", "messages.yaml", "menu.yaml",
+         "discreet.yaml", "interpreters.yaml")  # the last two: issue 13 (reach_validation.py)
 # Placeholders each piece of wording may use.
 MESSAGE_FIELDS = {"resource": {"name", "number", "hours", "text", "description"},
                   "brief": {"name", "number", "hours", "text"}, "hours": {"hours"},
@@ -41,12 +43,14 @@ def build_table(docs: dict[str, Any]) -> Table:
         c.fail("topics.yaml", "start", f"unknown topic {start!r}")
     messages = _messages(c)
     prompts, menu, fallback = read_menu(c, resources)
+    discreet = read_discreet(c, resources, topics)
+    interpreting = read_interpreting(c, resources)
     if c.problems:
         raise DataError(c.problems)
     return Table(languages=languages, organizations=organizations, resources=resources,
                  topics=tuple(sorted(topics.values(), key=lambda t: t.urgency)), messages=messages,
                  unmatched=unmatched, start_topic=start, menu=menu, prompts=prompts,
-                 fallback=fallback)
+                 fallback=fallback, discreet=discreet, interpreting=interpreting)
 
 
 def _languages(c: Checker) -> dict[str, Language]:
