@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from .checker import Checker, unique_spellings
@@ -97,11 +98,13 @@ def read_interpreting(c: Checker, resources: dict[str, Resource]) -> Interpretin
 
 def _is_script(name: str) -> bool:
     """True when ``name`` begins the Unicode names of some letters (KHMER, LAO, THAI...)."""
-    try:
-        unicodedata.lookup(f"{name.upper()} LETTER KA")
-        return True
-    except KeyError:
-        return False
+    return name.upper() in _scripts()
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> frozenset[str]:
+    """The first word of the Unicode name of every letter: the scripts a line may be detected by."""
+    return frozenset(unicodedata.name(chr(c), " ").split(" ", 1)[0] for c in range(0x30000) if chr(c).isalpha())
 
 
 def _phrases(c: Checker, f: str, name: str, value: Any) -> dict[str, tuple[str, ...]]:
