@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, request
 from flask_login import LoginManager, current_user
 
-from . import accounts, auth, changes, home, resources, simulators, usage
+from . import accounts, auth, changes, home, reach, resources, simulators, usage
 
 bp = Blueprint("console", __name__, url_prefix="/console", static_folder="static")
 bp.register_blueprint(auth.bp)
@@ -14,6 +14,7 @@ bp.register_blueprint(usage.bp)
 bp.register_blueprint(accounts.bp)
 bp.register_blueprint(resources.bp)
 bp.register_blueprint(changes.bp)
+bp.register_blueprint(reach.bp)  # issue 13: cards, interpreter lines
 
 OPEN_ENDPOINTS = {"console.auth.login", "console.static"}
 SECURITY_HEADERS = {
