@@ -76,3 +76,17 @@ def _detector(names: tuple[str, ...], own: tuple[str, ...]):
 def _script(char: str) -> str:
     """The script of a letter, from its Unicode name: "KHMER", "LATIN", "GURMUKHI"..."""
     return unicodedata.name(char, "").split(" ", 1)[0]
+
+
+def unknown_models(interpreting: Interpreting | None) -> list[str]:
+    """The ``lingua`` names of interpreter lines that lingua-language-detector does not know."""
+    from lingua import Language
+
+    unknown = []
+    for line in interpreting.lines if interpreting else ():
+        if line.lingua:
+            try:
+                Language.from_str(line.lingua)
+            except ValueError:
+                unknown.append(line.lingua)
+    return unknown
