@@ -3,6 +3,7 @@ a 24/7 number, 911, within its segments) and every interpreter reply. Plain Pyth
 ``checks.check_table``, so check-data, load-data and console saves all run it."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..conversation import discreet, interpreters, segments
@@ -11,6 +12,8 @@ from ..table.model import Table
 from ..table.reach_validation import forbidden_in
 from ..understanding.language_id import unknown_models
 from .checks import ERROR, OK, Finding
+
+EMERGENCY = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911
 
 
 def every_reply(table: Table) -> Iterator[tuple[str, str, str, int]]:
@@ -36,7 +39,7 @@ def check_reach(table: Table) -> list[Finding]:
             problems.append(f"{segments.segments(reply)} segments, over the limit of {limit}")
         if language in table.languages and table.languages[language].gsm7 and segments.encoding(reply) != segments.GSM7:
             problems.append("not GSM-7")
-        if not any(number in reply for number in always) or "911" not in reply:
+        if not any(number in reply for number in always) or not EMERGENCY.search(reply):
             problems.append("no 24/7 number or no 911")
         subject = f"sms {language} {what}"
         findings.append(Finding(ERROR, subject, "; ".join(problems)) if problems
