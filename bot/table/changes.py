@@ -37,6 +37,9 @@ def entries(docs: dict[str, Any]) -> dict[str, Any]:
             found.update({f"{file}: prompt {k}": v for k, v in (doc.get("prompts") or {}).items()})
             for o in doc.get("options") or []:
                 found[f"{file}: option {o.get('key')} ({'/'.join(o.get('menus') or ['all'])})"] = o
+        elif file == "interpreters.yaml" and isinstance(doc, dict):  # issue 13: one entry per line
+            found.update({f"{file}: {k}": v for k, v in doc.items() if k != "lines"})
+            found.update({f"{file}: line {e.get('code')}": e for e in doc.get("lines") or [] if isinstance(e, dict)})
         elif isinstance(doc, dict):  # languages, messages: one entry per language
             found.update({f"{file}: {lang}": value for lang, value in doc.items()})
     return found
