@@ -17,18 +17,28 @@ from .segments import segments
 
 def turned(table: Table, text: str) -> bool | None:
     """True when ``text`` turns discreet replies on, False when it turns them off, else None."""
-    d = table.discreet
-    if d is None:
+    if table.discreet is None:
         return None
+    on, off, phrases = _index(table)
     whole = normalize(text)
-    if whole and any(whole == normalize(word) for word in d.keyword.values()):
+    if whole in on:
         return True
-    if whole and any(whole == normalize(word) for words in d.off.values() for word in words):
+    if whole in off:
         return False
-    words = f" {' '.join(tokens(text))} "
-    if any(f" {' '.join(tokens(phrase))} " in words for phrases in d.on.values() for phrase in phrases):
-        return True
-    return None
+    words = f" {whole} "
+    return True if any(phrase in words for phrase in phrases) else None
+
+
+def _index(table: Table) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """The normalized keywords, off words and " phrases " of the table, made once per table."""
+    index = table.memo.get("discreet index")
+    if index is None:
+        d = table.discreet
+        index = (frozenset(normalize(w) for w in d.keyword.values()) - {""},
+                 frozenset(normalize(w) for words in d.off.values() for w in words) - {""},
+                 tuple(f" {' '.join(tokens(p))} " for phrases in d.on.values() for p in phrases))
+        table.memo["discreet index"] = index
+    return index
 
 
 def sms(table: Table, topics: Sequence[str], language: str, budget: bool = True) -> str:

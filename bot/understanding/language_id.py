@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from ..table.model import Interpreting
@@ -25,15 +26,16 @@ def identify(interpreting: Interpreting | None, text: str, own: tuple[str, ...] 
     letters = [c for c in text if c.isalpha()]
     if interpreting is None or not interpreting.lines or not letters:
         return None
+    scripts = Counter(map(_script, letters))
     for line in interpreting.lines:
-        if line.script and 2 * sum(_script(c) == line.script for c in letters) >= len(letters):
+        if line.script and 2 * scripts[line.script] >= len(letters):
             return line.code
     words = tokens(text)
     for line in interpreting.lines:
         hits = sum(w in line.words for w in words)
         if line.words and hits >= MIN_WORD_HITS and 2 * hits >= len(words):
             return line.code
-    latin = sum(_script(c) == "LATIN" for c in letters) * 2 >= len(letters)
+    latin = 2 * scripts["LATIN"] >= len(letters)
     if latin and (sum(any(c.isalpha() for c in w) for w in words) < MIN_WORDS or len(letters) < MIN_LETTERS):
         return None
     names = {line.lingua.upper(): line.code for line in interpreting.lines if line.lingua}
@@ -76,6 +78,7 @@ def _detector(names: tuple[str, ...], own: tuple[str, ...]):
             .with_preloaded_language_models().build())
 
 
+@lru_cache(maxsize=4096)
 def _script(char: str) -> str:
     """The script of a letter, from its Unicode name: "KHMER", "LATIN", "GURMUKHI"..."""
     return unicodedata.name(char, "").split(" ", 1)[0]

@@ -83,4 +83,5 @@ def test_whatsapp_has_no_segment_budget(text):
     whatsapp = text(everything, "whatsapp:+12095550169", To="whatsapp:+12095550000")
     assert segments(sms) <= 3
     assert len(whatsapp) > len(sms) and "Facts:" in whatsapp and "Facts:" not in sms
+    assert len(whatsapp) <= 1600  # Twilio's longest message body
     assert "Help for victims of human trafficking." in whatsapp  # descriptions kept
