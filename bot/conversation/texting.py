@@ -1,7 +1,9 @@
 """One incoming text in, what to answer and what to remember out: opt-out, language, reply.
 
 Plain Python. Opt-out follows Twilio's rules: only a whole message that is one of its
-keywords (or Twilio's OptOutType field) opts a sender out or back in.
+keywords (or Twilio's OptOutType field) opts a sender out or back in. Issue 13: a sender may turn
+discreet replies on or off (discreet.py), and a text in another language with no English or
+Spanish keyword gets its interpreter line (interpreters.py).
 """
 from __future__ import annotations
 
