@@ -11,6 +11,7 @@ from . import commands, console, web
 from .config import ROOT, configure
 from .review import safety
 from .store import Store
+from .understanding import language_id
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,7 +22,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_FIX"]:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
-    Store(safety.problems).init_app(app)  # the one safety check, at start-up and on every save
+    store = Store(safety.problems)  # the one safety check, at start-up and on every save
+    store.init_app(app)
+    snapshot = store.snapshot()
+    if snapshot is not None:  # load the language models now, not on a texter's time
+        language_id.warm_up(snapshot.table.interpreting, tuple(snapshot.table.languages))
     csrf = CSRFProtect(app)  # every form; Twilio's webhooks are signed instead
     web.init_app(app, csrf)
     console.init_app(app)

@@ -26,6 +26,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         TWILIO_API_KEY=env("TWILIO_API_KEY", ""),
         TWILIO_API_SECRET=env("TWILIO_API_SECRET", ""),
         TWILIO_API_BASE_URL=env("TWILIO_API_BASE_URL", ""),
+        HELPLINE_NUMBER=env("HELPLINE_NUMBER", ""),  # the Twilio number people text and call (cards)
         DATABASE_URL=env("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'helpline.db'}",
         SECRET_KEY=env("SECRET_KEY", ""),
         SENDER_HASH_KEY=env("SENDER_HASH_KEY", ""),

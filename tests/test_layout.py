@@ -15,12 +15,14 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 ALLOWED = {
     "web": {"conversation", "store", "table", "understanding", "phones", "privacy", "config", "twilio_api"},
     "console": {"conversation", "review", "reports", "store", "table", "understanding", "phones", "config",
-                "twilio_api"},
-    "commands": {"conversation", "review", "store", "table", "understanding", "phones", "config", "twilio_api"},
+                "twilio_api", "outreach"},
+    "commands": {"conversation", "review", "store", "table", "understanding", "phones", "config", "twilio_api",
+                 "outreach"},
     "review": {"conversation", "table", "understanding", "phones"},
     "conversation": {"understanding", "table", "phones", "privacy"},
     "store": {"table", "understanding", "phones", "privacy"},
     "reports": set(),
+    "outreach": {"table", "understanding", "phones"},  # printed cards (issue 13)
     "understanding": {"table.model"},
     "table": {"understanding.normalize", "phones"},
     "phones": {"privacy"},
@@ -30,7 +32,7 @@ ALLOWED = {
     "migrations": {"store"},
 }
 STORE_FACING = {"conversation.inbox"}  # the one conversation service that reads and writes through the store
-PLAIN = ("conversation", "understanding", "table", "review", "reports")  # no Flask, no database
+PLAIN = ("conversation", "understanding", "table", "review", "reports", "outreach")  # no Flask, no database
 FRAMEWORKS = ("flask", "flask_login", "flask_wtf", "werkzeug", "sqlalchemy", "alembic")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, request
 from flask_login import LoginManager, current_user
 
-from . import accounts, auth, changes, cookies, errors, home, password, resources, simulators, usage
+from . import accounts, auth, changes, cookies, errors, home, password, reach, resources, simulators, usage
 
 bp = Blueprint("console", __name__, url_prefix="/console", static_folder="static")
 bp.register_blueprint(auth.bp)
@@ -15,6 +15,7 @@ bp.register_blueprint(accounts.bp)
 bp.register_blueprint(resources.bp)
 bp.register_blueprint(changes.bp)
 bp.register_blueprint(password.bp)
+bp.register_blueprint(reach.bp)  # cards, interpreter lines
 errors.init_blueprint(bp)
 
 OPEN_ENDPOINTS = {"console.auth.login", "console.static"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import replies, texting
+from . import texting
 from ..phones import sender_hash
 from ..privacy import keyed_hash
 from ..store import Snapshot, Store, messages, senders
@@ -40,8 +40,9 @@ class Known:
 
 def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: str = "",
             language: str | None = None, simulated: bool = False, message_sid: str = "",
-            limit: Limit | None = None) -> texting.Outcome | None:
-    """Answer ``body`` from ``number``; None when there is no resource table at all."""
+            limit: Limit | None = None, budget: bool = True) -> texting.Outcome | None:
+    """Answer ``body`` from ``number``; None when there is no resource table at all (``budget``
+    False: no SMS segment limit, for WhatsApp)."""
     snapshot = store.snapshot()
     if snapshot is None:
         return None
@@ -51,9 +52,10 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
     window = int(time.time() // limit.seconds) if limit else 0
     known = _known(store, sender, sid, window if limit and not simulated else None, simulated)
     if known.earlier is not None:  # Twilio retried: the same answer again, counted once
-        return _again(snapshot, known.earlier)
-    outcome = texting.answer(snapshot.table, snapshot.matcher, body, known.state, opt_out_type, language)
-    if sender and outcome.state.opted_out != known.state.opted_out:
+        return _again(snapshot, known.earlier, budget)
+    outcome = texting.answer(snapshot.table, snapshot.matcher, body, known.state, opt_out_type, language, budget)
+    if sender and (outcome.state.opted_out != known.state.opted_out
+                   or outcome.state.discreet != known.state.discreet):  # issue 13: discreet, like STOP
         _save(store, sender, outcome.state, simulated)  # STOP and START are written at once
         store.pending.remember_language(sender, simulated, None)
     elif sender and _worth_saving(known.state, outcome.state, snapshot.table.default_language):
@@ -63,7 +65,7 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
             log.warning("sms reply limit reached for a sender; answering with an empty reply")
             outcome = replace(outcome, body=None, topics=())
     if sid:
-        store.pending.remember(sid, outcome.topics, outcome.language, outcome.body is None)
+        store.pending.remember(sid, outcome.topics, outcome.language, outcome.body is None, outcome.state.discreet)
     if not simulated:
         _count(store, outcome)
     return outcome
@@ -83,18 +85,20 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
     if spooled is not None:
         found = {**found, "opted_out": spooled}
     earlier = None if found["topics"] is None else {
-        "topics": found["topics"], "language": found["answer_language"], "silent": found["silent"]}
-    state = texting.SenderState(found["language"], bool(found["opted_out"]))
+        "topics": found["topics"], "language": found["answer_language"], "silent": found["silent"],
+        "discreet": bool(found["answer_discreet"])}
+    state = texting.SenderState(found["language"], bool(found["opted_out"]), bool(found["discreet"]))
     if sender:
         state = replace(state, language=store.pending.language(sender, simulated) or state.language)
     return Known(earlier, state, found["replies"] or 0)
 
 
-def _again(snapshot: Snapshot, earlier: dict) -> texting.Outcome:
-    """The answer given before to a retried MessageSid."""
+def _again(snapshot: Snapshot, earlier: dict, budget: bool = True) -> texting.Outcome:
+    """The answer given before to a retried MessageSid (discreet again if it was; issue 13)."""
     topics = tuple(filter(None, earlier["topics"].split(",")))
-    body = None if earlier["silent"] else replies.sms(snapshot.table, topics, earlier["language"])
-    return texting.Outcome(body, texting.SenderState(), earlier["language"], topics)
+    discreet = bool(earlier.get("discreet"))
+    body = None if earlier["silent"] else texting.reply(snapshot.table, topics, earlier["language"], discreet, budget)
+    return texting.Outcome(body, texting.SenderState(discreet=discreet), earlier["language"], topics)
 
 
 def _worth_saving(old: texting.SenderState, new: texting.SenderState, default: str) -> bool:
@@ -106,7 +110,7 @@ def _save(store: Store, sender: str, state: texting.SenderState, simulated: bool
     """Remember the sender's new state at once (an opt-out must hold): in the database within the
     deadline, else in the spool until the database is back."""
     try:
-        store.write(senders.save, sender, state.language, state.opted_out, simulated)
+        store.write(senders.save, sender, state.language, state.opted_out, simulated, state.discreet)
     except SQLAlchemyError as exc:
         log.warning("could not save sender state (%s); spooled until the database is back", type(exc).__name__)
         store.spool.put(sender, simulated, state.opted_out)

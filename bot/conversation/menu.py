@@ -14,7 +14,7 @@ from ..understanding.normalize import normalize, tokens
 from .spoken import Phone, Say, in_voice, opening, read_numbers, say
 from ..table.model import TIMEZONE, MenuOption, Resource, Table
 
-__all__ = ["COMPLETED", "Phone", "Say", "Step", "choose", "dialed", "hints", "options", "start"]
+__all__ = ["COMPLETED", "Phone", "Say", "Step", "choose", "dialed", "hints", "options", "start", "texted"]
 
 MAX_ROUNDS = 3  # menu rounds without a valid choice before the call ends with the numbers
 HINTS_LIMIT = 500  # Twilio takes up to 500 hint phrases
@@ -23,7 +23,7 @@ COMPLETED = {"completed", "answered"}  # DialCallStatus values that mean the cal
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # "menu" | "dial" | "hangup"
+    kind: str  # "menu" | "dial" | "hangup" | "confirm" (texting the numbers, issue 13)
     language: str
     says: tuple[Say, ...] = ()  # said first (outside the menu's Gather)
     menu: tuple[Say, ...] = ()  # kind "menu": the prompts inside the Gather
@@ -31,27 +31,41 @@ class Step:
     dial: Resource | None = None  # kind "dial": the line to connect to
 
 
-def start(table: Table) -> Step:
-    """The first step of every call: the menu in the default language."""
-    return menu_step(table, table.default_language)
+def start(table: Table, texts: bool = False) -> Step:
+    """The first step of every call: the menu in the default language (``texts``: the caller can be
+    texted the numbers, issue 13)."""
+    return menu_step(table, table.default_language, texts=texts)
 
 
 def choose(table: Table, matcher: Matcher, language: str, round: int, digits: str = "", speech: str = "",
-           now: datetime | None = None) -> Step:
+           now: datetime | None = None, texts: bool = False) -> Step:
     """What follows a key press, something said, or silence (neither) in round ``round`` of the menu."""
-    option = option_for(table, matcher, language, digits, speech)
+    option = option_for(table, matcher, language, digits, speech, texts)
     if option is None:
         if round >= MAX_ROUNDS:
             return no_choice(table, language)
         sorry = (say(table, language, "invalid"),) if (digits or speech.strip()) else ()
-        return menu_step(table, language, round + 1, sorry)
+        return menu_step(table, language, round + 1, sorry, texts)
     if option.action == "dial":
         return connect(table, language, table.resources[option.resource], now or datetime.now(TIMEZONE))
     if option.action == "numbers":
-        return menu_step(table, language, 1, read_numbers(table, language, dialable(table)))
+        return menu_step(table, language, 1, read_numbers(table, language, dialable(table)), texts)
     if option.action == "language":
-        return menu_step(table, option.language)
-    return menu_step(table, language)  # "repeat"
+        return menu_step(table, option.language, texts=texts)
+    if option.action == "text":  # issue 13: warn that a text will appear, and ask to confirm
+        return Step("confirm", language, menu=(say(table, language, "text_confirm"),))
+    return menu_step(table, language, texts=texts)  # "repeat"
+
+
+def texted(table: Table, language: str, sent: bool | None, texts: bool = True) -> Step:
+    """After the confirming step (issue 13): the menu again, after "sent", or after "could not be
+    sent" and the numbers read slowly; ``sent`` None: the caller did not confirm."""
+    if sent is None:
+        return menu_step(table, language, texts=texts)
+    if sent:
+        return menu_step(table, language, 1, (say(table, language, "text_sent"),), texts)
+    return menu_step(table, language, 1, (say(table, language, "text_failed"),)
+                     + read_numbers(table, language, dialable(table)), texts)
 
 
 def dialed(table: Table, language: str, resource: str, status: str) -> Step:
@@ -85,15 +99,16 @@ def no_choice(table: Table, language: str) -> Step:
                 + (say(table, language, "goodbye"),))
 
 
-def menu_step(table: Table, language: str, round: int = 1, before: tuple[Say, ...] = ()) -> Step:
+def menu_step(table: Table, language: str, round: int = 1, before: tuple[Say, ...] = (),
+              texts: bool = False) -> Step:
     """The menu in ``language`` (round ``round``), after ``before``."""
-    return Step("menu", language, before, menu_prompts(table, language), round)
+    return Step("menu", language, before, menu_prompts(table, language, texts), round)
 
 
-def menu_prompts(table: Table, language: str) -> tuple[Say, ...]:
+def menu_prompts(table: Table, language: str, can_text: bool = False) -> tuple[Say, ...]:
     """The danger prompt, then each other language's danger prompt and way in, then the options."""
     texts = [(language, table.prompts["danger"][language])]
-    offered = options(table, language)
+    offered = options(table, language, can_text)
     for o in offered:
         if o.action == "language" and o.language != language and o.prompt.get(o.language):
             texts += [(o.language, table.prompts["danger"][o.language]), (o.language, o.prompt[o.language])]
@@ -107,14 +122,15 @@ def menu_prompts(table: Table, language: str) -> tuple[Say, ...]:
     return tuple(in_voice(table, lang, (text,)) for lang, text in merged)
 
 
-def options(table: Table, language: str) -> list[MenuOption]:
-    """The options the ``language`` menu offers, in order."""
-    return [o for o in table.menu if language in o.menus]
+def options(table: Table, language: str, texts: bool = False) -> list[MenuOption]:
+    """The options the ``language`` menu offers, in order (the "text" one only when ``texts``)."""
+    return [o for o in table.menu if language in o.menus and (texts or o.action != "text")]
 
 
-def option_for(table: Table, matcher: Matcher, language: str, digits: str, speech: str) -> MenuOption | None:
+def option_for(table: Table, matcher: Matcher, language: str, digits: str, speech: str,
+               texts: bool = False) -> MenuOption | None:
     """The option a key or a spoken choice picks in the ``language`` menu, if any."""
-    offered = options(table, language)
+    offered = options(table, language, texts)
     if digits.strip():
         return next((o for o in offered if o.key == digits.strip()), None)
     words = tokens(speech)

@@ -16,16 +16,17 @@ from ..table.model import Hours, Resource, Table
 MEMO_LIMIT = 4096  # replies kept per table
 
 
-def sms(table: Table, topics: Sequence[str], language: str) -> str:
-    """The reply to a text that matched ``topics`` (none: the keyword menu), within the limit.
+def sms(table: Table, topics: Sequence[str], language: str, budget: bool = True) -> str:
+    """The reply to a text that matched ``topics`` (none: the keyword menu), within the limit
+    (``budget`` False: no segment limit, for WhatsApp; issue 13).
 
     A table never changes, so each reply is composed once per table and then remembered.
     """
-    key = ("sms", tuple(topics), language)
+    key = ("sms", tuple(topics), language) if budget else ("sms", tuple(topics), language, "unlimited")
     reply = table.memo.get(key)
     if reply is None:
-        reply = _compose(table, topics, language, brief=False)
-        if segments(reply) > table.languages[language].max_segments:
+        reply = _compose(table, topics, language, brief=False, limited=budget)
+        if budget and segments(reply) > table.languages[language].max_segments:
             reply = _compose(table, topics, language, brief=True)  # drop descriptions, keep numbers
         if len(table.memo) >= MEMO_LIMIT:
             table.memo.clear()
@@ -33,14 +34,14 @@ def sms(table: Table, topics: Sequence[str], language: str) -> str:
     return reply
 
 
-def _compose(table: Table, topics: Sequence[str], language: str, brief: bool) -> str:
+def _compose(table: Table, topics: Sequence[str], language: str, brief: bool, limited: bool = True) -> str:
     """Topic blocks most urgent first; a block that would overflow is named in a "more" line."""
     words = table.messages[language]
     tail = [words["danger"], words["automated"]]
     if not topics:
         lines = [words["menu"], *(resource_line(table.resources[r], words, language, brief) for r in table.unmatched)]
         return "\n".join(lines + tail)
-    limit = table.languages[language].max_segments
+    limit = table.languages[language].max_segments if limited else float("inf")  # issue 13: WhatsApp
     shown: set[str] = set()
     lines: list[str] = []
     skipped: list[str] = []

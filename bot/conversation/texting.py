@@ -1,13 +1,16 @@
 """One incoming text in, what to answer and what to remember out: opt-out, language, reply.
 
 Plain Python. Opt-out follows Twilio's rules: only a whole message that is one of its
-keywords (or Twilio's OptOutType field) opts a sender out or back in.
+keywords (or Twilio's OptOutType field) opts a sender out or back in. Issue 13: a sender may turn
+discreet replies on or off (discreet.py), and a text in another language with no English or
+Spanish keyword gets its interpreter line (interpreters.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import replies
+from . import discreet as discreet_replies, interpreters, replies
+from ..understanding import language_id
 from ..understanding.matching import Matcher
 from ..understanding.normalize import normalize
 from ..table.model import Table
@@ -20,6 +23,7 @@ OPT_IN = {"start", "unstop", "yes"}
 class SenderState:
     language: str | None = None  # the last language the sender clearly wrote in
     opted_out: bool = False
+    discreet: bool = False  # issue 13: every reply in discreet wording until a word turns it off
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,9 @@ class Outcome:
 
 
 def answer(table: Table, matcher: Matcher, text: str, state: SenderState,
-           opt_out_type: str = "", language: str | None = None) -> Outcome:
-    """Decide the reply to ``text`` from a sender in ``state`` (``language`` forces one)."""
+           opt_out_type: str = "", language: str | None = None, budget: bool = True) -> Outcome:
+    """Decide the reply to ``text`` from a sender in ``state`` (``language`` forces one; ``budget``:
+    keep within the SMS segment limits, not for WhatsApp)."""
     whole = normalize(text)
     kind = opt_out_type.strip().upper()
     if kind == "STOP" or (not kind and whole in OPT_OUT):
@@ -40,11 +45,31 @@ def answer(table: Table, matcher: Matcher, text: str, state: SenderState,
     if kind == "START" or (not kind and whole in OPT_IN):
         lang = language or state.language or table.default_language
         topics = (table.start_topic,)
-        return Outcome(replies.sms(table, topics, lang), replace(state, opted_out=False), lang, topics)
+        return Outcome(reply(table, topics, lang, state.discreet, budget), replace(state, opted_out=False),
+                       lang, topics)
     if state.opted_out:
         return Outcome(None, state, state.language or table.default_language)
+    turned = discreet_replies.turned(table, text)  # issue 13: "he reads my texts", the card's keyword
+    if turned is not None:
+        state = replace(state, discreet=turned)
     match = matcher.match(text)
+    if not (match.topics or match.switch or language or turned is not None):  # issue 13: other languages
+        other = language_id.identify(table.interpreting, text, tuple(table.languages))
+        if other:
+            return Outcome(interpreters.sms(table, other, state.discreet), state, other)
     remembered = match.language or state.language
     lang = language or remembered or table.default_language
-    return Outcome(replies.sms(table, match.topics, lang), replace(state, language=remembered), lang,
-                   match.topics)
+    return Outcome(reply(table, match.topics, lang, state.discreet, budget), replace(state, language=remembered),
+                   lang, match.topics)
+
+
+def reply(table: Table, topics: tuple[str, ...], language: str, discreet: bool = False, budget: bool = True) -> str:
+    """The reply made of ``topics`` in ``language`` (one of the bot's, or an interpreter line's code),
+    in discreet wording when the sender asked for it (issue 13)."""
+    if interpreters.knows(table, language):
+        return interpreters.sms(table, language, discreet)
+    if language not in table.languages:
+        language = table.default_language
+    if discreet and table.discreet is not None:
+        return discreet_replies.sms(table, topics, language, budget)
+    return replies.sms(table, topics, language, budget)

@@ -36,7 +36,7 @@ from .breaker import Breaker, DatabaseUnavailable
 from .pending import Pending
 from .spool import Spool
 from . import senders
-from .tables import load_docs, save_table, table_version
+from .tables import add_missing_documents, load_docs, save_table, table_version
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,8 @@ class Store:
                 if table_version(session) is None:
                     save_table(session, self.checked(read_table(self.data_dir)))
                     log.info("loaded the resource table from %s", self.data_dir)
+                else:  # issue 13: a table loaded before discreet.yaml and interpreters.yaml existed
+                    add_missing_documents(session, self.data_dir)
         except IntegrityError:
             log.info("another process loaded the resource table first")
         except DataError as exc:

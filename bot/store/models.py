@@ -121,12 +121,21 @@ class TableState(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class TableDocument(Base):
+    """A whole checked document of the table kept as it is: discreet.yaml, interpreters.yaml (issue 13)."""
+
+    __tablename__ = "table_document"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # the file name
+    content: Mapped[dict] = mapped_column(JSON)
+
+
 class _SenderColumns:
     """What the bot remembers of a sender, keyed by an HMAC of their number, never the number."""
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     language: Mapped[str | None] = mapped_column(String(8))
     opted_out: Mapped[bool] = mapped_column(default=False)
+    discreet: Mapped[bool] = mapped_column(default=False)  # issue 13: discreet replies until turned off
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
@@ -174,6 +183,7 @@ class AnsweredMessage(Base):
     topics: Mapped[str] = mapped_column(String(200), default="")  # comma-separated topic keys
     language: Mapped[str] = mapped_column(String(8))
     silent: Mapped[bool] = mapped_column(default=False)  # answered with an empty <Response/>
+    discreet: Mapped[bool] = mapped_column(default=False)  # issue 13: answered in discreet wording
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 

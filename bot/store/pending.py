@@ -53,11 +53,11 @@ class Pending:
             self.usage.update((today, kind, key) for key in keys)
         self._maybe_flush()
 
-    def remember(self, sid: str, topics: tuple[str, ...], language: str, silent: bool) -> None:
-        """Keep what the answer to a (hashed) MessageSid was made of."""
+    def remember(self, sid: str, topics: tuple[str, ...], language: str, silent: bool, discreet: bool = False) -> None:
+        """Keep what the answer to a (hashed) MessageSid was made of (discreet or not: issue 13)."""
         with self.lock:
             self.answers.setdefault(sid, {"id": sid, "topics": ",".join(topics), "language": language,
-                                          "silent": silent, "created_at": utcnow()})
+                                          "silent": silent, "discreet": discreet, "created_at": utcnow()})
         self._maybe_flush()
 
     def answer(self, sid: str) -> dict | None:

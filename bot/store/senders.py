@@ -19,10 +19,11 @@ def save_language(session: Session, sender_id: str, language: str, simulated: bo
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
 
 
-def save(session: Session, sender_id: str, language: str | None, opted_out: bool, simulated: bool = False) -> None:
-    """Remember this sender's language and opt-out (one upsert)."""
+def save(session: Session, sender_id: str, language: str | None, opted_out: bool, simulated: bool = False,
+         discreet: bool = False) -> None:
+    """Remember this sender's language, opt-out and discreet replies (issue 13) in one upsert."""
     model = SimulatedSender if simulated else Sender
-    values = {"language": language, "opted_out": opted_out, "updated_at": utcnow()}
+    values = {"language": language, "opted_out": opted_out, "discreet": discreet, "updated_at": utcnow()}
     statement = upsert(session, model).values(id=sender_id, **values)
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
 

@@ -10,11 +10,15 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..table.files import docs_from_table, read_docs
+from ..table.validation import build_table
 from ..table.model import Table
 from ..table.validation import REPLY_TESTS
 from . import models as m
 
-TABLE_MODELS = (m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording, m.Language, m.ReplyTest)
+DOCUMENTS = ("discreet.yaml", "interpreters.yaml")  # kept whole, as checked
+TABLE_MODELS = (m.TableDocument, m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording, m.Language,
+                m.ReplyTest)
 
 
 def save_table(session: Session, table: Table) -> int:
@@ -50,6 +54,8 @@ def save_table(session: Session, table: Table) -> int:
                                  keywords={lang: list(words) for lang, words in o.keywords.items()}))
     for channel, rows in table.reply_tests.items():
         session.add_all(m.ReplyTest(channel=channel, position=i, case=dict(row)) for i, row in enumerate(rows))
+    docs = docs_from_table(table)
+    session.add_all(m.TableDocument(name=name, content=docs[name]) for name in DOCUMENTS if docs[name] is not None)
     state = session.get(m.TableState, 1) or m.TableState(id=1, version=0)
     state.version += 1
     state.unmatched = list(table.unmatched)
@@ -91,6 +97,8 @@ def load_docs(session: Session) -> dict[str, Any]:
                       "options": [_option_doc(o) for o in
                                   session.scalars(select(m.MenuOption).order_by(m.MenuOption.position))]},
         REPLY_TESTS: _reply_tests_doc(session),
+        **{name: session.scalar(select(m.TableDocument.content).where(m.TableDocument.name == name))
+           for name in DOCUMENTS},
     }
 
 
@@ -132,3 +140,19 @@ def _option_doc(o: m.MenuOption) -> dict[str, Any]:
     if o.language:
         doc["language"] = o.language
     return doc
+
+
+def add_missing_documents(session: Session, data_dir: str) -> None:
+    """Issue 13: give a table saved before discreet.yaml and interpreters.yaml existed data/'s copies,
+    checked together with the rest of the table; a new version, so every worker picks them up."""
+    missing = [name for name in DOCUMENTS if session.get(m.TableDocument, name) is None]
+    if not missing:
+        return
+    docs = load_docs(session)
+    docs.update({name: read_docs(data_dir)[name] for name in missing})
+    table = build_table(docs)
+    for name in missing:
+        session.add(m.TableDocument(name=name, content=docs_from_table(table)[name]))
+    state = session.get(m.TableState, 1)
+    state.version += 1
+    state.changed_at = m.utcnow()

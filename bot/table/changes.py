@@ -40,6 +40,9 @@ def entries(docs: dict[str, Any]) -> dict[str, Any]:
         elif file == "reply_tests.yaml":
             for channel, rows in doc.items():
                 found.update({f"{file}: {channel} {_given(row)}": row for row in rows or [] if isinstance(row, dict)})
+        elif file == "interpreters.yaml" and isinstance(doc, dict):  # issue 13: one entry per line
+            found.update({f"{file}: {k}": v for k, v in doc.items() if k != "lines"})
+            found.update({f"{file}: line {e.get('code')}": e for e in doc.get("lines") or [] if isinstance(e, dict)})
         elif isinstance(doc, dict):  # languages, messages: one entry per language
             found.update({f"{file}: {lang}": value for lang, value in doc.items()})
     return found

@@ -100,6 +100,8 @@ def docs_from_table(table: Table) -> dict[str, object]:
         "menu.yaml": {"fallback": table.fallback, "prompts": {k: dict(v) for k, v in sorted(table.prompts.items())},
                       "options": [_option(o) for o in table.menu]},
         REPLY_TESTS: {channel: [dict(row) for row in rows] for channel, rows in table.reply_tests.items()},
+        "discreet.yaml": _discreet(table),
+        "interpreters.yaml": _interpreting(table),
     }
 
 
@@ -159,3 +161,28 @@ def _option(o) -> dict[str, object]:
     if o.prompt:
         entry["prompt"] = dict(o.prompt)
     return entry
+
+
+def _discreet(table: Table) -> dict[str, object] | None:
+    """discreet.yaml's document (issue 13)."""
+    d = table.discreet
+    if d is None:
+        return None
+    lists = lambda m: {lang: list(words) for lang, words in m.items()}  # noqa: E731
+    return {"turn_on": lists(d.on), "keyword": dict(d.keyword), "turn_off": lists(d.off), "forbidden": lists(d.forbidden),
+            "names": {k: dict(v) for k, v in d.names.items()}, "intros": {k: dict(v) for k, v in d.intros.items()},
+            "messages": {lang: dict(words) for lang, words in d.messages.items()}}
+
+
+def _interpreting(table: Table) -> dict[str, object] | None:
+    """interpreters.yaml's document (issue 13)."""
+    i = table.interpreting
+    if i is None:
+        return None
+    lines = []
+    for line in i.lines:
+        detect = ({"lingua": line.lingua} if line.lingua else {"script": line.script} if line.script
+                  else {"words": list(line.words)})
+        lines.append({"code": line.code, "name": line.name, "detect": detect, "line": line.line,
+                      "reviewed": line.reviewed})
+    return {"resource": i.resource, "max_segments": i.max_segments, "essentials": dict(i.essentials), "lines": lines}

@@ -7,7 +7,8 @@ from .checker import Checker, unique_spellings
 from ..understanding.normalize import normalize
 from .model import MENU_KEYS, MenuOption, Resource
 
-MENU_ACTIONS = {"dial", "numbers", "repeat", "language"}
+MENU_ACTIONS = {"dial", "numbers", "repeat", "language", "text"}  # "text": the numbers by SMS (issue 13)
+TEXT_PROMPTS = {"text_confirm", "text_sent", "text_failed"}  # needed when an option texts the numbers
 PROMPT_FIELDS = {"connecting": {"name", "number"}, "closed": {"name", "number", "when"},
                  "failed": {"name", "number"}, "unreachable": {"name", "number"}, "number": {"name", "number"},
                  "opens": {"day", "hour", "hour12", "minute", "ampm"}}
@@ -23,6 +24,9 @@ def read_menu(c: Checker, resources: dict[str, Resource]) -> tuple[dict, tuple[M
                for k, v in (menu_doc.get("prompts") or {}).items()}
     _check_prompts(c, prompts)
     menu = _options(c, menu_doc.get("options") or [], resources)
+    if any(o.action == "text" for o in menu):  # issue 13
+        for key in sorted(TEXT_PROMPTS - prompts.keys()):
+            c.fail("menu.yaml", f"prompts.{key}", "missing (an option texts the numbers)")
     fallback = menu_doc.get("fallback")
     if fallback not in resources:
         c.fail("menu.yaml", "fallback", f"unknown resource {fallback!r}")

@@ -166,6 +166,43 @@ class MenuOption:
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> spoken phrases
 
 
+# --- issue 13: discreet wording and interpreter lines (data/discreet.yaml, data/interpreters.yaml) ---
+@dataclass(frozen=True)
+class Discreet:
+    """Wording for a texter whose phone may be read: neutral names, no word that gives the subject away."""
+
+    on: Mapping[str, tuple[str, ...]]  # language -> phrases that turn it on anywhere in a text
+    keyword: Texts  # the one word per language (printed on cards) that turns it on
+    off: Mapping[str, tuple[str, ...]]  # language -> whole texts that turn it off
+    forbidden: Mapping[str, tuple[str, ...]]  # language -> words no discreet reply may contain
+    names: Mapping[str, Texts]  # resource key -> neutral name per language
+    intros: Mapping[str, Texts]  # topic key -> first line per language
+    messages: Mapping[str, Mapping[str, str]]  # language -> wording
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """One short line in a language the bot does not speak, and how a text in it is recognized."""
+
+    code: str
+    name: str
+    line: str  # with a {number} placeholder
+    reviewed: bool  # checked by a native speaker on staff
+    lingua: str | None = None  # a lingua-language-detector language name
+    script: str | None = None  # a Unicode script name (KHMER)
+    words: tuple[str, ...] = ()  # common words, for languages without a model
+
+
+@dataclass(frozen=True)
+class Interpreting:
+    """The interpreter lines, the line they name, and the English and Spanish essentials after them."""
+
+    resource: str
+    max_segments: int
+    essentials: Texts
+    lines: tuple[Interpreter, ...] = ()
+
+
 @dataclass(frozen=True)
 class Table:
     languages: Mapping[str, Language]  # in order; the first is the default
@@ -180,6 +217,8 @@ class Table:
     fallback: str = ""  # the 24/7 resource a call falls back to (the National Hotline)
     # reply_tests.yaml as staff wrote it: {"sms": [row, ...], "voice": [row, ...]} (run by review.replytests)
     reply_tests: Mapping[str, tuple] = field(default_factory=dict)
+    discreet: Discreet | None = None  # issue 13
+    interpreting: Interpreting | None = None  # issue 13
     # Values derived from this (immutable) table, e.g. composed replies; not part of its identity.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 

@@ -11,12 +11,14 @@ from typing import Any
 from .checker import Checker, DataError, Problem, unique_spellings
 from ..understanding.normalize import normalize
 from .menu_validation import read_menu
+from .reach_validation import read_discreet, read_interpreting
 from ..phones import emergency_or_e164, short_code
 from .model import Hours, Language, Organization, Resource, Table, Topic
 
 __all__ = ["FILES", "REPLY_TESTS", "ALL_FILES", "DataError", "Problem", "build_table"]
 
-FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml", "messages.yaml", "menu.yaml")
+FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml", "messages.yaml", "menu.yaml",
+         "discreet.yaml", "interpreters.yaml")  # the last two: reach_validation.py
 REPLY_TESTS = "reply_tests.yaml"  # part of the table too, but a folder may lack it (load-data keeps the live ones)
 ALL_FILES = FILES + (REPLY_TESTS,)  # every file load-data reads and export-data writes
 TEST_CHANNELS = ("sms", "voice")
@@ -45,12 +47,14 @@ def build_table(docs: dict[str, Any]) -> Table:
     messages = _messages(c)
     prompts, menu, fallback = read_menu(c, resources)
     reply_tests = _reply_tests(c, docs.get(REPLY_TESTS))
+    discreet = read_discreet(c, resources, topics)
+    interpreting = read_interpreting(c, resources)
     if c.problems:
         raise DataError(c.problems)
     return Table(languages=languages, organizations=organizations, resources=resources,
                  topics=tuple(sorted(topics.values(), key=lambda t: t.urgency)), messages=messages,
                  unmatched=unmatched, start_topic=start, menu=menu, prompts=prompts,
-                 fallback=fallback, reply_tests=reply_tests)
+                 fallback=fallback, reply_tests=reply_tests, discreet=discreet, interpreting=interpreting)
 
 
 def _reply_tests(c: Checker, doc: Any) -> dict[str, tuple]:
@@ -73,7 +77,6 @@ def _reply_tests(c: Checker, doc: Any) -> dict[str, tuple]:
                 c.fail(REPLY_TESTS, f"{channel} {i + 1}", "needs text/steps and numbers/hears/dials")
         result[channel] = tuple(rows)
     return result
-
 
 def _languages(c: Checker) -> dict[str, Language]:
     """Read languages.yaml."""

@@ -1,19 +1,21 @@
 """POST /voice: Twilio's incoming-call webhook, and the Gather and Dial actions its TwiML names.
 
 The call's state (menu language, round, the line dialed) travels in the action URLs' query
-strings, which Twilio signs along with the URL. The caller's number is never read.
+strings, which Twilio signs along with the URL. The caller's number is only read to offer and send
+the numbers by text (textback.py), never stored, logged or put in a URL.
 """
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from ..conversation import menu
 from ..store import get_store
 from ..table.model import MENU_KEYS
+from . import textback
 from .twilio_auth import twilio_signed
 from .twiml import twiml
 
@@ -29,7 +31,7 @@ def incoming():
     if snapshot is None:
         return twiml("voice/last_resort.xml")
     get_store().pending.count("call", "started")
-    return _render(snapshot.table, menu.start(snapshot.table))
+    return _render(snapshot.table, menu.start(snapshot.table, _texts()))
 
 
 @bp.post("/choice")
@@ -41,9 +43,24 @@ def choice():
         return twiml("voice/last_resort.xml")
     table = snapshot.table
     digits, speech = request.form.get("Digits", ""), request.form.get("SpeechResult", "")
-    step = menu.choose(table, snapshot.matcher, _language(table), _round(), digits, speech, _now())
+    step = menu.choose(table, snapshot.matcher, _language(table), _round(), digits, speech, _now(), _texts())
     _count_choice(_language(table), step, digits, speech)
     return _render(table, step)
+
+
+@bp.post("/text")
+@twilio_signed
+def text():
+    """The confirming step of the numbers by text (issue 13): 1 sends it, anything else is the menu."""
+    snapshot = get_store().snapshot()
+    if snapshot is None:
+        return twiml("voice/last_resort.xml")
+    table, language = snapshot.table, _language(snapshot.table)
+    sent = None
+    if request.form.get("Digits", "") == "1":
+        sent = textback.send(current_app.config, table, language, request.form)
+        get_store().pending.count("menu", f"{language} text -> {'sent' if sent else 'failed'}")
+    return _render(table, menu.texted(table, language, sent, _texts()))
 
 
 @bp.post("/dialed")
@@ -81,6 +98,8 @@ def _render(table, step: menu.Step):
     if step.kind == "dial":
         action = url_for("voice.dialed", lang=step.language, resource=step.dial.key)
         return twiml("voice/dial.xml", step=step, action=action)
+    if step.kind == "confirm":  # issue 13
+        return twiml("voice/confirm.xml", step=step, action=url_for("voice.text", lang=step.language))
     return twiml("voice/hangup.xml", step=step)
 
 
@@ -91,6 +110,11 @@ def _count_choice(language: str, step: menu.Step, digits: str, speech: str) -> N
     if step.kind == "menu" and step.language != language:
         where = f"menu {step.language}"
     get_store().pending.count("menu", f"{language} {how} -> {where}")
+
+
+def _texts() -> bool:
+    """Can this caller be texted the numbers? Read from this signed request, never from the URL."""
+    return textback.offered(current_app.config, request.form)
 
 
 def _language(table) -> str:

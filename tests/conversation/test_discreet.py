@@ -1,0 +1,104 @@
+"""bot/conversation/discreet.py: what turns discreet replies on and off, and every discreet reply
+checked against the forbidden-word list of data/discreet.yaml, the 24/7 numbers and 911."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from bot.conversation import discreet, texting
+from bot.conversation.segments import segments
+from bot.table.files import read_docs, read_table
+from bot.table.reach_validation import forbidden_in
+from bot.table.validation import DataError, build_table
+from bot.understanding.matching import Matcher
+from conftest import DATA_DIR
+
+TABLE = read_table(DATA_DIR)
+MATCHER = Matcher(TABLE)
+ALWAYS_OPEN = [r for r in TABLE.resources.values() if r.always_open and r.phone.startswith("+")]
+
+
+def displayed(resource) -> str:
+    """"(209) 948-1911"."""
+    from bot.phones import display
+    return display(resource.phone)
+
+
+@pytest.mark.parametrize("text", ["he reads my texts", "My boss CHECKS MY PHONE every night",
+                                  "revisa mi celular", "él lee mis mensajes", "quiet", " Discreto! "])
+def test_watched_phone_or_the_card_keyword_turns_it_on(text):
+    assert discreet.turned(TABLE, text) is True
+
+
+@pytest.mark.parametrize("text", ["help", "I read the news", "quiet place to stay", "normal please", "stop"])
+def test_other_texts_change_nothing(text):
+    assert discreet.turned(TABLE, text) is None
+
+
+def test_normal_turns_it_off():
+    assert discreet.turned(TABLE, "NORMAL") is False
+
+
+@pytest.mark.parametrize("language, what, reply", list(discreet.every_reply(TABLE)))
+def test_every_discreet_reply_is_safe(language, what, reply):
+    assert not forbidden_in(TABLE.discreet, language, reply), (what, reply)
+    for words in TABLE.discreet.forbidden.values():  # no forbidden word of any language either
+        assert not [w for w in words if f" {w.lower()} " in f" {reply.lower()} "], (what, reply)
+    assert any(displayed(r) in reply for r in ALWAYS_OPEN), what
+    assert TABLE.discreet.messages[language]["danger"] in reply and "911" in reply
+    assert TABLE.discreet.messages[language]["delete"] in reply
+    assert segments(reply) <= TABLE.languages[language].max_segments, what
+
+
+def test_the_forbidden_check_sees_a_forbidden_word():
+    assert forbidden_in(TABLE.discreet, "en", "Human Trafficking hotline") == ["trafficking"]
+    assert forbidden_in(TABLE.discreet, "es", "Ayuda para víctimas de la trata") == ["trata", "víctimas"] or \
+        set(forbidden_in(TABLE.discreet, "es", "Ayuda para víctimas de la trata")) == {"trata", "víctimas"}
+
+
+def test_a_forbidden_word_in_the_wording_is_refused():
+    docs = copy.deepcopy(read_docs(DATA_DIR))
+    docs["discreet.yaml"]["names"]["national-hotline"]["en"] = "National Human Trafficking Hotline"
+    with pytest.raises(DataError, match="forbidden word 'trafficking'"):
+        build_table(docs)
+
+
+def test_every_topic_and_resource_needs_a_discreet_form():
+    docs = copy.deepcopy(read_docs(DATA_DIR))
+    del docs["discreet.yaml"]["intros"]["HOUSING"]
+    del docs["discreet.yaml"]["names"]["chest-of-hope-helpline"]
+    with pytest.raises(DataError) as error:
+        build_table(docs)
+    assert "intros.HOUSING" in str(error.value) and "names.chest-of-hope-helpline" in str(error.value)
+
+
+@pytest.mark.parametrize("word", ["HELP", "stop", "info", "housing"])
+def test_the_card_keyword_is_not_swallowed_by_twilio_or_a_topic(word):
+    docs = copy.deepcopy(read_docs(DATA_DIR))
+    docs["discreet.yaml"]["keyword"]["en"] = word
+    with pytest.raises(DataError, match="keyword"):
+        build_table(docs)
+
+
+def test_he_reads_my_texts_then_help():
+    first = texting.answer(TABLE, MATCHER, "he reads my texts", texting.SenderState())
+    assert first.state.discreet
+    second = texting.answer(TABLE, MATCHER, "help", first.state)
+    assert second.state.discreet and second.topics == ("HOTLINE",)
+    for reply in (first.body, second.body):
+        assert "(209) 948-1911" in reply and "911" in reply
+        assert "trafficking" not in reply.lower() and "victim" not in reply.lower()
+    plain = texting.answer(TABLE, MATCHER, "help", texting.SenderState())
+    assert "trafficking" in plain.body.lower()  # the same text without discreet replies names it
+
+
+def test_discreet_stays_through_stop_and_start_until_normal():
+    state = texting.answer(TABLE, MATCHER, "revisa mi celular", texting.SenderState()).state
+    assert state.discreet and state.language == "es"
+    state = texting.answer(TABLE, MATCHER, "STOP", state).state
+    back = texting.answer(TABLE, MATCHER, "START", state)
+    assert back.state.discreet and "trata" not in back.body.lower()
+    off = texting.answer(TABLE, MATCHER, "normal", back.state)
+    assert not off.state.discreet
+    assert "trata" in texting.answer(TABLE, MATCHER, "ayuda", off.state).body.lower()

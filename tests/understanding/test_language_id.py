@@ -1,0 +1,55 @@
+"""bot/understanding/language_id.py: other languages recognized; English, Spanish, short and mixed
+texts never leave them."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from bot.table.files import read_docs, read_table
+from bot.table.validation import DataError, build_table
+from bot.understanding.language_id import identify
+from conftest import DATA_DIR
+
+TABLE = read_table(DATA_DIR)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Tôi cần giúp đỡ, chủ của tôi giữ hộ chiếu của tôi", "vi"),
+    ("Kailangan ko ng tulong, kinuha ng amo ko ang pasaporte ko", "tl"),
+    ("ਮੈਨੂੰ ਮਦਦ ਚਾਹੀਦੀ ਹੈ", "pa"),
+    ("kuv xav tau kev pab", "hmn"),
+    ("ខ្ញុំត្រូវការជំនួយ", "km"),
+    ("我需要帮助，老板拿走了我的护照", "zh"),
+    ("أحتاج مساعدة، صاحب العمل أخذ جواز سفري", "ar"),
+    ("Preciso de ajuda, meu patrão ficou com meu passaporte", "pt"),
+])
+def test_other_languages(text, code):
+    assert identify(TABLE.interpreting, text) == code
+
+
+@pytest.mark.parametrize("text", ["hi", "ok", "OK gracias", "lol", "?", "911", "hello there", "thank you so much",
+                                  "necesito help please", "quiero ayuda", "where can I sleep tonight", "no se",
+                                  "Obrigado", "tengo miedo y no puedo salir", "my boss took my passport", "",
+                                  "0:À", "\U0001F198"])
+def test_english_spanish_and_short_texts_stay(text):
+    assert identify(TABLE.interpreting, text) is None
+
+
+def test_lines_need_a_number_placeholder_and_a_way_to_detect():
+    docs = copy.deepcopy(read_docs(DATA_DIR))
+    docs["interpreters.yaml"]["lines"][0]["line"] = "Gọi (888) 373-7888"
+    docs["interpreters.yaml"]["lines"][1]["detect"] = {}
+    docs["interpreters.yaml"]["lines"][2]["reviewed"] = "yes"
+    with pytest.raises(DataError) as error:
+        build_table(docs)
+    message = str(error.value)
+    assert "{number}" in message and "detect" in message and "reviewed" in message
+
+
+def test_an_interpreter_line_is_data_only():
+    docs = copy.deepcopy(read_docs(DATA_DIR))
+    docs["interpreters.yaml"]["lines"].append({"code": "lo", "name": "Lao", "detect": {"script": "LAO"},
+                                               "line": "ໂທ {number}", "reviewed": False})
+    table = build_table(docs)
+    assert identify(table.interpreting, "ຂ້ອຍຕ້ອງການຄວາມຊ່ວຍເຫຼືອ") == "lo"
