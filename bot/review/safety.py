@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 import phonenumbers
 
-from ..conversation import menu, replies
+from ..conversation import discreet, interpreters, menu, replies
 from ..conversation.spoken import Phone, Say
 from ..phones import REGION, display
 from ..table.checker import Problem
@@ -26,6 +26,7 @@ from ..table.model import MENU_KEYS, TIMEZONE, Table
 from ..understanding.matching import Matcher
 
 EMERGENCY = "911"
+_EMERGENCY_ALONE = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911
 FAILED = ("busy", "no-answer", "failed", "canceled")  # how a connection can end without help
 _PHONE_LIKE = re.compile(r"(?<![\d+])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
 
@@ -58,7 +59,13 @@ def call_menu_paths(table: Table) -> Iterator[Path]:
         yield Path(f"{lang} silence", (menu.choose(table, matcher, lang, menu.MAX_ROUNDS),))
 
 
-SMS_RENDERERS: list[Callable[[Table], Iterable[tuple[str, str, str]]]] = [sms_keyword_replies]
+def sms_reach_replies(table: Table) -> Iterator[tuple[str, str, str]]:
+    """Every discreet reply, and every reply to a text in another language (an interpreter line)."""
+    yield from discreet.every_reply(table)
+    yield from interpreters.every_reply(table)
+
+
+SMS_RENDERERS: list[Callable[[Table], Iterable[tuple[str, str, str]]]] = [sms_keyword_replies, sms_reach_replies]
 CALL_RENDERERS: list[Callable[[Table], Iterable[Path]]] = [call_menu_paths]
 
 
@@ -75,7 +82,7 @@ def problems(table: Table) -> list[Problem]:
         for lang, label, text in render(table):
             if not text:
                 continue
-            if EMERGENCY not in text or str(table.messages[lang].get("danger", "")) not in text:
+            if not _EMERGENCY_ALONE.search(text):
                 found.append(Problem("sms reply", label, "does not end with the 911 line"))
             if not any(display(n) in text for n in always):
                 found.append(Problem("sms reply", label, "carries no 24/7 number"))
