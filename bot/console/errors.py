@@ -43,5 +43,5 @@ def csrf_failed(error: CSRFError):
     """A form without a valid CSRF token: on the sign-in page, say why the cookie went missing."""
     if request.endpoint == "console.auth.login" and cookies.cookie_refused():
         from .auth import LoginForm  # the sign-in form, drawn again with the reason
-        return render_template("console/login.html", form=LoginForm(), cookie_refused=True), 400
+        return render_template("console/login.html", form=LoginForm(formdata=None), cookie_refused=True), 400
     return render_template("console/error.html", error=error, csrf=True), 400
