@@ -149,3 +149,49 @@ def test_every_page_fits_a_phone_and_a_password_changes(browser, live_server):
     page.fill("input[name=password]", "a new and long passphrase")
     page.click("button[type=submit]")
     page.wait_for_url(base + "/console/")
+
+
+def lan_address() -> str | None:
+    """This machine's address on its network (not loopback), or None."""
+    import socket
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+@pytest.mark.parametrize("secure", [None, True])
+def test_sign_in_over_plain_http_on_a_lan_address(browser, app_config, secure):
+    from playwright.sync_api import expect
+
+    from bot.store import get_store, staff
+
+    address = lan_address()
+    if address is None:
+        pytest.skip("this machine has no network address besides loopback")
+    app = create_app({**app_config, "SESSION_COOKIE_SECURE": secure})  # None: the default setting
+    with app.app_context(), get_store().session() as session:
+        staff.add(session, "lan@example.org", STAFF_PASSWORD)
+    server = make_server(address, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://{address}:{server.server_port}"
+    try:
+        page = browser.new_page()
+        page.goto(base + "/console/login")
+        page.fill("input[name=email]", "lan@example.org")
+        page.fill("input[name=password]", STAFF_PASSWORD)
+        page.click("button[type=submit]")
+        if secure is None:
+            page.wait_for_url(base + "/console/")  # the browser kept the cookie: signed in
+        else:  # a Secure cookie over http: Chromium drops it, and the page says why and what to change
+            expect(page.locator("#cookie-refused")).to_contain_text("did not send the console's cookie back")
+            expect(page.locator("#cookie-refused")).to_contain_text("SESSION_COOKIE_SECURE")
+            assert "/console/login" in page.url
+    finally:
+        server.shutdown()
+        thread.join()
+        app.extensions["store"].engine.dispose()

@@ -414,4 +414,7 @@ def test_never_a_server_error(client, path, method, body, content_type, signed):
     response = client.open(path, method=method, data=body, content_type=content_type or None, headers=headers)
     assert response.status_code < 500, (response.status_code, response.data[:200])
     if response.status_code >= 400 and method != "HEAD":
-        clear_refusal(response, response.status_code)
+        if path.startswith("/console") and response.mimetype == "text/html":  # staff get a page with a way back
+            assert b'href="/console/"' in response.data, response.data[:200]
+        else:
+            clear_refusal(response, response.status_code)
