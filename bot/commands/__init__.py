@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import data, fallback, simulate, staff
+from . import data, evaluate, fallback, simulate, staff
 
 
 def init_app(app: Flask) -> None:
     """Register every command."""
     for command in (data.load_data, data.export_data, data.check_data, simulate.sms, simulate.call, staff.add_staff,
-                    fallback.fallback_twiml):
+                    fallback.fallback_twiml, evaluate.evaluate):
         app.cli.add_command(command)

@@ -21,6 +21,7 @@ from ..privacy import keyed_hash
 from ..store import Snapshot, Store, messages, senders
 
 log = logging.getLogger(__name__)
+DETAIL = "+"  # marks a named resource among an answered MessageSid's topics ("INFO,+chest-of-hope-helpline")
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,20 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
             log.warning("sms reply limit reached for a sender; answering with an empty reply")
             outcome = replace(outcome, body=None, topics=())
     if sid:
-        store.pending.remember(sid, outcome.topics, outcome.language, outcome.body is None)
+        store.pending.remember(sid, outcome.topics + tuple(DETAIL + d for d in outcome.details), outcome.language,
+                               outcome.body is None)
     if not simulated:
         _count(store, outcome)
     return outcome
+
+
+def first_text(store: Store, body: str) -> texting.Outcome | None:
+    """The answer to ``body`` as a new sender's first text gets it on /sms, storing nothing
+    (``flask evaluate``); None when there is no resource table."""
+    snapshot = store.snapshot()
+    if snapshot is None:
+        return None
+    return texting.answer(snapshot.table, snapshot.matcher, body, texting.SenderState())
 
 
 def _known(store: Store, sender: str | None, sid: str | None, window: int | None, simulated: bool) -> Known:
@@ -90,9 +101,11 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
 
 def _again(snapshot: Snapshot, earlier: dict) -> texting.Outcome:
     """The answer given before to a retried MessageSid."""
-    topics = tuple(filter(None, earlier["topics"].split(",")))
-    body = None if earlier["silent"] else replies.sms(snapshot.table, topics, earlier["language"])
-    return texting.Outcome(body, texting.SenderState(), earlier["language"], topics)
+    keys = tuple(filter(None, earlier["topics"].split(",")))
+    topics = tuple(k for k in keys if not k.startswith(DETAIL))
+    details = tuple(k[len(DETAIL):] for k in keys if k.startswith(DETAIL))
+    body = None if earlier["silent"] else replies.sms(snapshot.table, topics, earlier["language"], details)
+    return texting.Outcome(body, texting.SenderState(), earlier["language"], topics, details)
 
 
 def _worth_saving(old: texting.SenderState, new: texting.SenderState, default: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from . import replies
-from ..understanding.matching import Matcher
+from ..understanding.matching import Match, Matcher
 from ..understanding.normalize import normalize
 from ..table.model import Table
 
@@ -28,6 +28,8 @@ class Outcome:
     state: SenderState
     language: str
     topics: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()  # resources the text named, whose details the reply gives
+    match: Match | None = None  # what the text was read as, and why
 
 
 def answer(table: Table, matcher: Matcher, text: str, state: SenderState,
@@ -46,5 +48,5 @@ def answer(table: Table, matcher: Matcher, text: str, state: SenderState,
     match = matcher.match(text)
     remembered = match.language or state.language
     lang = language or remembered or table.default_language
-    return Outcome(replies.sms(table, match.topics, lang), replace(state, language=remembered), lang,
-                   match.topics)
+    return Outcome(replies.sms(table, match.topics, lang, match.details), replace(state, language=remembered),
+                   lang, match.topics, match.details, match)

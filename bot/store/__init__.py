@@ -1,8 +1,9 @@
 """The database: engine and sessions, start-up, and the in-memory snapshot of the resource table.
 
 Webhooks never query the resource table: they read ``Store.snapshot()``, built at start-up and
-rebuilt when another process changes the table (checked at most every few seconds). With the
-database down, the snapshot comes from data/ and the bot keeps answering.
+rebuilt by a background thread (``snapshots``) when another process changes the table, with the
+classifier trained there too. With the database down, the snapshot comes from data/ and the bot
+keeps answering.
 """
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Iterator, Sequence
 
 from flask import Flask, current_app
@@ -21,7 +22,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..table.files import read_table
 from ..table.changes import EntryChange
-from ..understanding.matching import Matcher
 from ..table.model import Table
 from ..table.validation import DataError, build_table
 from .models import AuditEntry, TableState
@@ -29,19 +29,13 @@ from .engine import make_engine
 from .schema import migrate, startup_lock
 from .pending import Pending
 from .tables import load_docs, save_table, table_version
+from .snapshots import Builder, Snapshot, build
 
 log = logging.getLogger(__name__)
 
 
 class StaleTable(Exception):
     """The table changed between reading it and saving a change to it."""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    table: Table
-    matcher: Matcher
-    version: int | None  # None: read from data/, not from the database
 
 
 class Store:
@@ -60,6 +54,8 @@ class Store:
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self.models_dir = Path(app.instance_path) / "models"  # trained models, by training data
+        self.builder = Builder(self._background, max(self.refresh_seconds, 0.2))
         app.extensions["store"] = self
         self.start(seed=app.config["LOAD_DATA_IF_EMPTY"])
 
@@ -89,8 +85,7 @@ class Store:
                       str(exc).splitlines()[0][:200])
         if self._snapshot is None:
             try:
-                table = read_table(self.data_dir)
-                self._snapshot = Snapshot(table, Matcher(table), None)
+                self._snapshot = build(read_table(self.data_dir), None, None, self.models_dir, wait=True)
             except DataError as exc:
                 log.error("no resource table: data/ has problems:\n%s", exc)
 
@@ -119,12 +114,15 @@ class Store:
             version = save_table(session, table)
             session.add_all(AuditEntry(who=who, action=action, target=c.target, old=c.old, new=c.new)
                             for c in changes)
-        self._snapshot = Snapshot(table, Matcher(table), version)
+        self._snapshot = build(table, version, self._snapshot, self.models_dir, wait=self.refresh_seconds == 0)
         return version
 
     def snapshot(self) -> Snapshot | None:
-        """The current table, refreshed if the database has a newer version (checked every few seconds)."""
-        if time.monotonic() - self._checked >= self.refresh_seconds:
+        """The snapshot that is ready; a background thread builds the next one (with
+        TABLE_REFRESH_SECONDS=0, the version is checked and a new one built right here)."""
+        if self.refresh_seconds > 0:
+            self.builder.ensure()
+        elif time.monotonic() - self._checked >= self.refresh_seconds:
             try:
                 self.refresh()
             except SQLAlchemyError as exc:
@@ -151,11 +149,25 @@ class Store:
                 with Session(self.read_engine) as session, session.begin():
                     version = table_version(session)  # the table read in the same transaction
                     table = build_table(load_docs(session))
-                self._snapshot = Snapshot(table, Matcher(table), version)
+                self._snapshot = build(table, version, self._snapshot, self.models_dir, wait=True)
         except DataError as exc:
             log.error("the resource table in the database has problems; keeping the previous one:\n%s", exc)
         finally:
             self._lock.release()
+
+
+    def _background(self) -> None:
+        """One round of the background thread: a newer table, or the model a saved change needs."""
+        try:
+            self.refresh()
+        except SQLAlchemyError as exc:
+            log.warning("could not check the resource table (%s)", type(exc).__name__)
+        current = self._snapshot
+        if current is not None and current.model_key != current.wanted_key:
+            ready = build(current.table, current.version, current, self.models_dir, wait=True)
+            with self._lock:
+                if self._snapshot is current:
+                    self._snapshot = ready
 
 
 def get_store() -> Store:

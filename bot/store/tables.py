@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..table.model import Table
 from . import models as m
 
-TABLE_MODELS = (m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording, m.Language)
+TABLE_MODELS = (m.Example, m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording, m.Language)
 
 
 def save_table(session: Session, table: Table) -> int:
@@ -24,13 +24,14 @@ def save_table(session: Session, table: Table) -> int:
     for i, lang in enumerate(table.languages.values()):
         session.add(m.Language(code=lang.code, position=i, name=lang.name, switch=list(lang.switch),
                                hints=list(lang.hints), max_segments=lang.max_segments,
-                               voice=lang.voice, speech=lang.speech, gsm7=lang.gsm7))
+                               voice=lang.voice, speech=lang.speech, gsm7=lang.gsm7,
+                               topic_segments=lang.topic_segments))
     orgs = {o.key: m.Organization(key=o.key, name=dict(o.name), about=dict(o.about))
             for o in table.organizations.values()}
     session.add_all(orgs.values())
     for i, r in enumerate(table.resources.values()):
         session.add(m.Resource(key=r.key, position=i, organization=orgs[r.organization], name=dict(r.name),
-                               description=dict(r.description), phone=r.phone, text_number=r.text,
+                               short=dict(r.short), description=dict(r.description), phone=r.phone, text_number=r.text,
                                hours=r.hours.text(), languages=list(r.languages),
                                last_verified=r.last_verified, verified_by=r.verified_by))
     for t in table.topics:
@@ -47,11 +48,14 @@ def save_table(session: Session, table: Table) -> int:
         session.add(m.MenuOption(position=i, key=o.key, action=o.action, resource_key=o.resource,
                                  language=o.language, menus=list(o.menus), prompt=dict(o.prompt),
                                  keywords={lang: list(words) for lang, words in o.keywords.items()}))
+    session.add_all(m.Example(position=i, text=e.text, language=e.language, topics=list(e.topics))
+                    for i, e in enumerate(table.examples))
     state = session.get(m.TableState, 1) or m.TableState(id=1, version=0)
     state.version += 1
     state.unmatched = list(table.unmatched)
     state.start_topic = table.start_topic
     state.fallback = table.fallback
+    state.safety = {rule: {lang: list(p) for lang, p in by_lang.items()} for rule, by_lang in table.safety.items()}
     state.changed_at = m.utcnow()
     session.add(state)
     session.flush()
@@ -71,7 +75,7 @@ def load_docs(session: Session) -> dict[str, Any]:
     return {
         "languages.yaml": {l.code: {"name": l.name, "switch": l.switch, "hints": l.hints,
                                     "max_segments": l.max_segments, "voice": l.voice, "speech": l.speech,
-                                    "gsm7": l.gsm7}
+                                    "gsm7": l.gsm7, "topic_segments": l.topic_segments}
                            for l in langs},
         "organizations.yaml": [{"key": o.key, "name": o.name, "about": o.about}
                                for o in session.scalars(select(m.Organization).order_by(m.Organization.id))],
@@ -79,6 +83,7 @@ def load_docs(session: Session) -> dict[str, Any]:
                            session.scalars(select(m.Resource).order_by(m.Resource.position))],
         "topics.yaml": {"unmatched": {"resources": state.unmatched if state else []},
                         "start": state.start_topic if state else None,
+                        **({"safety": state.safety} if state and state.safety else {}),
                         "topics": [_topic_doc(t) for t in
                                    session.scalars(select(m.Topic).order_by(m.Topic.urgency, m.Topic.key))]},
         "messages.yaml": {l.code: {w.key: w.texts.get(l.code) for w in wording if w.channel == "sms"}
@@ -87,12 +92,14 @@ def load_docs(session: Session) -> dict[str, Any]:
                       "prompts": {w.key: w.texts for w in wording if w.channel == "voice"},
                       "options": [_option_doc(o) for o in
                                   session.scalars(select(m.MenuOption).order_by(m.MenuOption.position))]},
+        "examples.yaml": [{"text": e.text, "lang": e.language, "topics": e.topics}
+                          for e in session.scalars(select(m.Example).order_by(m.Example.position))],
     }
 
 
 def _resource_doc(r: m.Resource) -> dict[str, Any]:
     """A resource row as an entry of resources.yaml."""
-    doc = {"key": r.key, "organization": r.organization.key, "name": r.name, "description": r.description,
+    doc = {"key": r.key, "organization": r.organization.key, "name": r.name, "short": r.short, "description": r.description,
            "phone": r.phone, "hours": r.hours, "languages": r.languages, "last_verified": r.last_verified}
     if r.text_number:
         doc["text"] = r.text_number

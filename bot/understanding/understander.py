@@ -1,0 +1,90 @@
+"""One text in, its topics and language out: the table's examples exactly, the keywords, the
+classifier, then the safety rules. Plain Python over a ``Table`` and a trained ``Model``."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+
+from ..table.model import Table
+from .classifier import Model, samples, train
+from .matching import Match, Matcher
+from .normalize import normalize, tokens
+
+MODEL_VERSION = "1"  # bump when the features or the training change: old cached models are dropped
+
+
+def training_data(table: Table) -> dict:
+    """Everything the classifier learns from, as plain data (lists of strings per topic and language)."""
+    return {
+        "version": MODEL_VERSION,
+        "topics": [t.key for t in table.topics],
+        "languages": list(table.languages),
+        "examples": [[e.text, e.language, list(e.topics)] for e in table.examples],
+        "keywords": {t.key: {lang: list(words) for lang, words in t.keywords.items()} for t in table.topics},
+        "hints": {code: list(lang.hints) for code, lang in table.languages.items()},
+    }
+
+
+def fingerprint(data: dict) -> str:
+    """A key of the training data: the same data, the same model (for caches)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def train_model(data: dict) -> Model:
+    """Train the classifier on ``training_data(table)`` (deterministic; seconds, not milliseconds)."""
+    return train(data["topics"], data["languages"],
+                 samples(data["examples"], data["keywords"], data["hints"]))
+
+
+class Understander:
+    """Reads texts for one table: ``match(text)`` is what the conversation asks."""
+
+    def __init__(self, table: Table, model: Model | None):
+        """Index the keywords and the examples; ``model`` None: keywords and examples only."""
+        self.matcher = Matcher(table)
+        self.model = model if model is not None and model.topics == tuple(t.key for t in table.topics) else None
+        self.urgency = {t.key: t.urgency for t in table.topics}
+        self.exact = {normalize(e.text): e for e in table.examples}
+        self.safety = {rule: {lang: [tokens(p) for p in phrases] for lang, phrases in by_lang.items()}
+                       for rule, by_lang in table.safety.items()}
+        self.names = {}  # how callers name a line (its menu option's phrases of 2+ words) -> resource key
+        for option in table.menu:
+            for phrases in option.keywords.values():
+                for phrase in phrases:
+                    if option.resource and len(tokens(phrase)) >= 2:
+                        self.names.setdefault(normalize(phrase), option.resource)
+
+    def match(self, text: str) -> Match:
+        """The topics of ``text`` (most urgent first), its language, and why."""
+        norm = normalize(text)
+        found = self.matcher.match(text)
+        details = tuple(dict.fromkeys(key for name, key in self.names.items() if f" {name} " in f" {norm} "))
+        example = self.exact.get(norm)
+        if example is not None:
+            return replace(found, topics=self._ordered(example.topics), language=found.switch or example.language,
+                           example=True, details=details)
+        topics = set(found.topics)
+        scores: tuple = ()
+        language = found.language
+        if self.model is not None and norm:
+            by_topic = self.model.scores(norm)
+            topics.update(self.model.predict(by_topic))
+            scores = tuple((t, round(s, 3), self.model.threshold(t)) for t, s in by_topic.items())
+            if not found.switch:
+                language = self.model.language(norm) or found.language
+        topics.update(self._safety(norm))
+        return replace(found, topics=self._ordered(topics), language=language, scores=scores, details=details)
+
+    def _safety(self, norm: str) -> set[str]:
+        """A minor in commercial sex always gets HOTLINE (the table's ``safety`` phrases)."""
+        words = f" {norm} "
+        def says(rule: str) -> bool:
+            """True when a phrase of ``rule`` is in the text, in any language."""
+            return any(f" {' '.join(p)} " in words for ps in self.safety.get(rule, {}).values() for p in ps)
+        return {"HOTLINE"} if "HOTLINE" in self.urgency and says("minor") and says("commercial_sex") else set()
+
+    def _ordered(self, topics) -> tuple[str, ...]:
+        """Topics most urgent first (unknown ones dropped)."""
+        return tuple(sorted((t for t in topics if t in self.urgency), key=self.urgency.__getitem__))
+
