@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
     Store().init_app(app)
+    console.init_body_limits(app)  # before CSRFProtect, which reads the form
     csrf = CSRFProtect(app)  # every form; Twilio's webhooks are signed instead
     web.init_app(app, csrf)
     console.init_app(app)

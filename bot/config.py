@@ -39,7 +39,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
         RETENTION_HOURS=_int("RETENTION_HOURS", env("RETENTION_HOURS", "24")),
         WRITE_BATCH_SECONDS=_int("WRITE_BATCH_SECONDS", env("WRITE_BATCH_SECONDS", "1")),
         LOAD_DATA_IF_EMPTY=True,
-        MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_CONTENT_LENGTH=64 * 1024,  # webhooks and forms; Twilio's webhooks are a few KB
+        TABLE_SAVE_MAX_BYTES=_int("TABLE_SAVE_MAX_BYTES", env("TABLE_SAVE_MAX_BYTES", str(4 * 1024 * 1024))),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=env("SESSION_COOKIE_SECURE", "1") != "0",  # browsers keep it on http://localhost too  # Twilio's webhooks are a few KB; more is refused with 413

@@ -27,6 +27,18 @@ SECURITY_HEADERS = {
 login_manager = LoginManager()
 
 
+TABLE_SAVES = {"console.resources.save", "console.changes.edit_file"}  # whole files of the table (examples)
+
+
+def init_body_limits(app: Flask) -> None:
+    """Table saves may send a whole file (TABLE_SAVE_MAX_BYTES); everything else keeps MAX_CONTENT_LENGTH."""
+    @app.before_request
+    def larger_body_for_table_saves():
+        """Raise the body limit for the routes that save a whole file of the table."""
+        if request.endpoint in TABLE_SAVES:
+            request.max_content_length = app.config["TABLE_SAVE_MAX_BYTES"]
+
+
 def init_app(app: Flask) -> None:
     """Register the console and its login manager."""
     login_manager.init_app(app)

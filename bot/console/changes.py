@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..table.changes import dump
-from ..table.files import docs_from_table
+from ..table.files import docs_from_table, examples_text
 from ..store import get_store
 from ..store.models import AuditEntry
 from ..table.validation import FILES
@@ -30,7 +30,7 @@ def edit_file(name: str):
     snapshot = get_store().snapshot()
     docs = docs_from_table(snapshot.table)
     form = FlaskForm()
-    text = dump(docs[name])
+    text = examples_text(docs[name]) if name == "examples.yaml" else dump(docs[name])
     if form.validate_on_submit():
         text = request.form.get("text", "")
         try:

@@ -19,6 +19,8 @@ __all__ = ["COMPLETED", "Phone", "Say", "Step", "choose", "dialed", "hints", "op
 MAX_ROUNDS = 3  # menu rounds without a valid choice before the call ends with the numbers
 HINTS_LIMIT = 500  # Twilio takes up to 500 hint phrases
 COMPLETED = {"completed", "answered"}  # DialCallStatus values that mean the caller talked to someone
+CANCELED = "canceled"  # the caller hung up while it rang: nothing to redial
+FAILED_PROMPTS = {"busy": "busy", "no-answer": "no_answer", "failed": "failed"}  # DialCallStatus -> prompt
 
 
 @dataclass(frozen=True)
@@ -56,15 +58,18 @@ def choose(table: Table, matcher: Matcher, language: str, round: int, digits: st
 
 def dialed(table: Table, language: str, resource: str, status: str) -> Step:
     """What follows a <Dial>: goodbye after a call, else the fallback line, else all the numbers."""
-    if status.strip().lower() in COMPLETED:
+    status = status.strip().lower()
+    if status in COMPLETED:
         return Step("hangup", language, (say(table, language, "goodbye"),))
+    if status == CANCELED:
+        return Step("hangup", language)
     failed = table.resources.get(resource)
     fallback = table.resources[table.fallback]
     if failed is None or failed.key == fallback.key:
         said = (say(table, language, "unreachable", fallback),) if failed else ()
         return Step("hangup", language, said + read_numbers(table, language, dialable(table))
                     + (say(table, language, "goodbye"),))
-    return Step("dial", language, (say(table, language, "failed", failed),
+    return Step("dial", language, (say(table, language, FAILED_PROMPTS.get(status, "failed"), failed),
                                    say(table, language, "connecting", fallback)), dial=fallback)
 
 

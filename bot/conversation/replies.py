@@ -82,12 +82,18 @@ def resource_line(resource: Resource, words: Mapping[str, object], language: str
     hours = hours_text(resource.hours, words)
     return str(words["brief" if brief else "resource"]).format(
         name=resource.name[language],
+        Name=capitalized(resource.name[language]),
         short=resource.short.get(language) or resource.name[language],
         number=phones.display(resource.phone),
         hours=str(words["hours"]).format(hours=hours) if hours else "",
         text=str(words["text"]).format(text=phones.display(resource.text)) if resource.text else "",
         description=resource.description[language],
     )
+
+
+def capitalized(name: str) -> str:
+    """A name that starts a sentence: "la Línea Nacional" -> "La Línea Nacional"."""
+    return name[:1].upper() + name[1:]
 
 
 def hours_text(hours: Hours, words: Mapping[str, object]) -> str:

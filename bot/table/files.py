@@ -26,6 +26,11 @@ def example_line(example: dict) -> str:
     return f'- {{text: {json.dumps(example["text"], ensure_ascii=False)}, lang: {example["lang"]}, topics: [{topics}]}}'
 
 
+def examples_text(examples: list[dict] | None) -> str:
+    """examples.yaml as written: the header, then one example a line."""
+    return EXAMPLES_HEADER + "".join(example_line(e) + "\n" for e in examples or [])
+
+
 def read_docs(folder: str | Path) -> dict[str, object]:
     """Parse every table file in ``folder``; a missing folder or a YAML error is a DataError."""
     folder = Path(folder)
@@ -94,7 +99,7 @@ def write_docs(docs: dict[str, object], folder: str | Path) -> list[Path]:
     for name in FILES:
         path = folder / name
         if name == "examples.yaml":
-            text = EXAMPLES_HEADER + "".join(example_line(e) + "\n" for e in docs[name] or [])
+            text = examples_text(docs[name])
         else:
             text = HEADER.format(name=name) + yaml.safe_dump(docs[name], allow_unicode=True, sort_keys=False,
                                                              width=100)

@@ -21,8 +21,8 @@ FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml"
 SAFETY_RULES = ("minor", "commercial_sex")  # both in one text: HOTLINE
 EXAMPLE_LIMIT = 1600  # the longest example text, in characters (a long SMS)
 # Placeholders each piece of wording may use.
-MESSAGE_FIELDS = {"resource": {"name", "number", "hours", "text", "description"},
-                  "brief": {"name", "short", "number", "hours", "text"}, "hours": {"hours"},
+MESSAGE_FIELDS = {"resource": {"name", "Name", "short", "number", "hours", "text", "description"},
+                  "brief": {"name", "Name", "short", "number", "hours", "text"}, "hours": {"hours"},
                   "text": {"text"}, "organization": {"name", "about"}, "more": {"keywords"}}
 
 

@@ -88,3 +88,18 @@ class Understander:
         """Topics most urgent first (unknown ones dropped)."""
         return tuple(sorted((t for t in topics if t in self.urgency), key=self.urgency.__getitem__))
 
+
+
+def explain(match: Match) -> list[str]:
+    """Why a text got its topics, as staff read it: the example, the keywords, the model's scores."""
+    if match.example:
+        return [f"this exact text is an example of: {', '.join(match.topics) or 'no topic'}"]
+    lines = [f"keyword {phrase!r} -> {topic}" for phrase, topic in match.keywords]
+    for topic, score, limit in sorted(match.scores, key=lambda s: -s[1]):
+        if score >= limit or score >= limit / 2:
+            lines.append(f"model {topic}: {score:.2f} (needs {limit:.2f}){'' if score >= limit else ', not enough'}")
+    if match.switch:
+        lines.append(f"asks for language {match.switch}")
+    if match.details:
+        lines.append(f"names a line: {', '.join(match.details)}")
+    return lines or ["no keyword, and no topic scored near its threshold"]
