@@ -59,6 +59,8 @@ def _compose(table: Table, topics: Sequence[str], language: str, details: set[st
     named = [r for r in details if not any(r in table.topic(t).resources for t in topics)]
     for key in topics:
         topic = table.topic(key)
+        if set(topic.resources) <= shown and not topic.organizations and topic.intro[language].endswith(":"):
+            continue  # a heading of lines the reply already has
         block = [topic.intro[language]]
         for org in map(table.organizations.__getitem__, topic.organizations):
             block.append(words["organization"].format(name=org.name[language], about=org.about[language]))

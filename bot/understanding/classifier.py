@@ -55,6 +55,12 @@ class Model:
     thresholds: np.ndarray
     language_weights: np.ndarray  # features x languages
     language_bias: np.ndarray
+    common: frozenset[str] = frozenset()  # words too common to say anything (the languages' hints)
+
+    def knows(self, norm: str) -> bool:
+        """True when the text has a word the examples use that is not a common one: without one,
+        character n-grams alone (a name, a typo of nothing, "banana bread") must not pick a topic."""
+        return any(f"w:{w}" in self.vocabulary and w not in self.common for w in norm.split())
 
     def _vector(self, norm: str) -> tuple[np.ndarray, np.ndarray]:
         """The text's TF-IDF vector (sublinear tf, l2-normalized) as indexes and values."""
@@ -107,7 +113,8 @@ def samples(examples: Iterable[tuple[str, str, Sequence[str]]],
     return [s for s in out if s.text]
 
 
-def train(topics: Sequence[str], languages: Sequence[str], data: Sequence[Sample]) -> Model:
+def train(topics: Sequence[str], languages: Sequence[str], data: Sequence[Sample],
+          common: Iterable[str] = ()) -> Model:
     """Fit the vectorizer, a logistic regression per topic and per language; thresholds by CV."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -139,7 +146,7 @@ def train(topics: Sequence[str], languages: Sequence[str], data: Sequence[Sample
             model = LogisticRegression(C=C, solver="liblinear").fit(X, y)
             lang_weights[:, j], lang_bias[j] = model.coef_[0], model.intercept_[0]
     return Model(tuple(topics), tuple(languages), dict(vectorizer.vocabulary_), vectorizer.idf_.copy(),
-                 weights, bias, np.array(thresholds), lang_weights, lang_bias)
+                 weights, bias, np.array(thresholds), lang_weights, lang_bias, frozenset(common))
 
 
 def _best_threshold(y: np.ndarray, scores: np.ndarray, beta: float) -> float:

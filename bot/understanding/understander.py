@@ -11,7 +11,7 @@ from .classifier import Model, samples, train
 from .matching import Match, Matcher
 from .normalize import normalize, tokens
 
-MODEL_VERSION = "1"  # bump when the features or the training change: old cached models are dropped
+MODEL_VERSION = "2"  # bump when the features or the training change: old cached models are dropped
 
 
 def training_data(table: Table) -> dict:
@@ -33,8 +33,9 @@ def fingerprint(data: dict) -> str:
 
 def train_model(data: dict) -> Model:
     """Train the classifier on ``training_data(table)`` (deterministic; seconds, not milliseconds)."""
+    common = {normalize(w) for words in data["hints"].values() for w in words}
     return train(data["topics"], data["languages"],
-                 samples(data["examples"], data["keywords"], data["hints"]))
+                 samples(data["examples"], data["keywords"], data["hints"]), common)
 
 
 class Understander:
@@ -69,7 +70,8 @@ class Understander:
         language = found.language
         if self.model is not None and norm:
             by_topic = self.model.scores(norm)
-            topics.update(self.model.predict(by_topic))
+            if self.model.knows(norm):
+                topics.update(self.model.predict(by_topic))
             scores = tuple((t, round(s, 3), self.model.threshold(t)) for t, s in by_topic.items())
             if not found.switch:
                 language = self.model.language(norm) or found.language
