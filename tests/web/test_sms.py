@@ -8,8 +8,8 @@ from bot import create_app, phones
 from bot.table.files import read_table
 from conftest import DATA_DIR, parse_twiml, post_signed, sign
 
-DANGER_EN = "In immediate danger? Call 911."
-DANGER_ES = "¿En peligro inmediato? Llame al 911."
+DANGER_EN = "In danger now? Call 911."
+DANGER_ES = "¿En peligro? Llame al 911."
 
 
 def test_help(text):
