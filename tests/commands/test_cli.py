@@ -124,3 +124,11 @@ def test_export_default_folder(app, runner):
     result = runner.invoke(args=["export-data"])
     assert result.exit_code == 0
     assert "Exported the live table to" in result.output and result.output.strip().endswith("export")
+
+
+def test_examples_export_as_data_writes_them(app, runner, tmp_path):
+    assert runner.invoke(args=["export-data", str(tmp_path)]).exit_code == 0
+    exported = (tmp_path / "examples.yaml").read_bytes()
+    assert exported == (DATA_DIR / "examples.yaml").read_bytes()  # one example a line, as data/ has them
+    lines = exported.decode().splitlines()
+    assert lines[0].startswith("# ") and all(line.startswith("- {text: ") for line in lines if not line.startswith("#"))
