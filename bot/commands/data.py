@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..review import checks, replytests
 from ..table import changes as table_changes
 from ..table.files import docs_from_table, read_reply_tests, read_table, write_docs
-from ..understanding.matching import Matcher
 from ..store import get_store
+from ..store.snapshots import build
 from ..table.model import Table
 from ..table.validation import DataError
 
@@ -95,7 +95,8 @@ def check_data(path: str | None) -> None:
         cases, errors = [], errors + [checks.Finding(checks.ERROR, str(p), "") for p in exc.problems]
         for problem in exc.problems:
             click.echo(f"ERROR {problem}")
-    results = replytests.run(table, Matcher(table), cases)
+    understander = build(table, None, None, get_store().models_dir, wait=True).matcher  # as the webhooks read
+    results = replytests.run(table, understander, cases)
     click.echo(f"\nReply tests ({len(results)}):")
     for r in results:
         detail = "; ".join(r.problems) if r.problems else r.got.splitlines()[0][:60]

@@ -89,9 +89,9 @@ class Model:
 
     def language(self, norm: str) -> str | None:
         """The language a normalized text is written in, or None when it does not say."""
+        if len(self.languages) < 2 or not any(f"w:{w}" in self.vocabulary for w in norm.split()):
+            return None  # not one word the examples use: nothing to judge the language by
         index, values = self._vector(norm)
-        if not len(index) or len(self.languages) < 2:
-            return None
         logits = values @ self.language_weights[index] + self.language_bias
         probs = np.exp(logits - logits.max())
         probs /= probs.sum()

@@ -47,6 +47,7 @@ class Understander:
         self.model = model if model is not None and model.topics == tuple(t.key for t in table.topics) else None
         self.urgency = {t.key: t.urgency for t in table.topics}
         self.exact = {normalize(e.text): e for e in table.examples}
+        self.keyword_texts = {normalize(p) for t in table.topics for ps in t.keywords.values() for p in ps}
         self.safety = {rule: {lang: [tokens(p) for p in phrases] for lang, phrases in by_lang.items()}
                        for rule, by_lang in table.safety.items()}
         self.names = {}  # how callers name a line (its menu option's phrases of 2+ words) -> resource key
@@ -61,6 +62,8 @@ class Understander:
         norm = normalize(text)
         found = self.matcher.match(text)
         details = tuple(dict.fromkeys(key for name, key in self.names.items() if f" {name} " in f" {norm} "))
+        if norm in self.keyword_texts or found.switch:  # a bare keyword ("AYUDA") or "ESPAÑOL": the rules
+            return replace(found, details=details)
         example = self.exact.get(norm)
         if example is not None:
             return replace(found, topics=self._ordered(example.topics), language=found.switch or example.language,

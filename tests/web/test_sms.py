@@ -16,7 +16,7 @@ def test_help(text):
     reply = text("help")
     assert "(209) 948-1911" in reply and "(888) 373-7888" in reply
     assert DANGER_EN in reply
-    assert "no one reads texts" in reply
+    assert "No one reads these texts: call a number above." in reply
 
 
 def test_place_to_stay(text):
@@ -38,7 +38,7 @@ def test_unmatched_gets_the_keyword_menu(text):
     assert "HOTLINE" in reply and "HOUSING" in reply and "INFO" in reply and "ESPAÑOL" in reply
     assert "(209) 948-1911" in reply and "(888) 373-7888" in reply
     assert DANGER_EN in reply
-    assert "Automated line: no one reads texts. To talk to someone, call a number above." in reply
+    assert "No one reads these texts: call a number above." in reply
 
 
 def test_info_gets_facts_and_a_24_7_number(text):
