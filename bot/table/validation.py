@@ -18,7 +18,7 @@ __all__ = ["FILES", "DataError", "Problem", "build_table"]
 
 FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml", "messages.yaml", "menu.yaml",
          "examples.yaml")
-SAFETY_RULES = ("minor", "commercial_sex")  # both in one text: HOTLINE
+SAFETY_RULES = ("minor", "commercial_sex", "cry")  # minor + commercial_sex: HOTLINE; a bare cry: DANGER
 EXAMPLE_LIMIT = 1600  # the longest example text, in characters (a long SMS)
 # Placeholders each piece of wording may use.
 MESSAGE_FIELDS = {"resource": {"name", "Name", "short", "number", "hours", "text", "description"},

@@ -19,7 +19,7 @@ from .normalize import normalize
 CHAR_NGRAMS = (2, 5)  # character n-grams, inside and across word boundaries
 FOLDS = 4  # cross-validation folds for the thresholds
 C = 8.0  # inverse regularization of each logistic regression
-BETA = {"DANGER": 3.0}  # F-beta weight of recall when choosing a threshold (default below)
+BETA = {"DANGER": 2.0}  # F-beta weight of recall when choosing a threshold (default below)
 DEFAULT_BETA = 1.5
 THRESHOLD_RANGE = (0.1, 0.7)
 LANGUAGE_CONFIDENCE = 0.65  # below this, the text says nothing clear about its language

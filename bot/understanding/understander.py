@@ -11,7 +11,7 @@ from .classifier import Model, samples, train
 from .matching import Match, Matcher
 from .normalize import normalize, tokens
 
-MODEL_VERSION = "2"  # bump when the features or the training change: old cached models are dropped
+MODEL_VERSION = "3"  # bump when the features or the training change: old cached models are dropped
 
 
 def training_data(table: Table) -> dict:
@@ -62,12 +62,16 @@ class Understander:
         norm = normalize(text)
         found = self.matcher.match(text)
         details = tuple(dict.fromkeys(key for name, key in self.names.items() if f" {name} " in f" {norm} "))
-        if norm in self.keyword_texts or found.switch:  # a bare keyword ("AYUDA") or "ESPAÑOL": the rules
+        if found.switch:  # "ESPAÑOL", "english please": a request for a language, not a topic
             return replace(found, details=details)
+        bare = norm in self.keyword_texts  # the whole text is a keyword ("AYUDA"): its rule holds too
         example = self.exact.get(norm)
         if example is not None:
-            return replace(found, topics=self._ordered(example.topics), language=found.switch or example.language,
-                           example=True, details=details)
+            topics = set(example.topics) | (set(found.topics) | self._safety(norm) if bare else set())
+            return replace(found, topics=self._ordered(topics), language=example.language, example=True,
+                           details=details)
+        if bare:
+            return replace(found, topics=self._ordered(set(found.topics) | self._safety(norm)), details=details)
         topics = set(found.topics)
         scores: tuple = ()
         language = found.language
@@ -82,12 +86,15 @@ class Understander:
         return replace(found, topics=self._ordered(topics), language=language, scores=scores, details=details)
 
     def _safety(self, norm: str) -> set[str]:
-        """A minor in commercial sex always gets HOTLINE (the table's ``safety`` phrases)."""
+        """The table's ``safety`` phrases: a minor in commercial sex always gets HOTLINE; a text that is
+        only a cry for help ("HELP", "auxilio") gets DANGER first."""
         words = f" {norm} "
+        cry = any(tokens(norm) == p for ps in self.safety.get("cry", {}).values() for p in ps)
         def says(rule: str) -> bool:
             """True when a phrase of ``rule`` is in the text, in any language."""
             return any(f" {' '.join(p)} " in words for ps in self.safety.get(rule, {}).values() for p in ps)
-        return {"HOTLINE"} if "HOTLINE" in self.urgency and says("minor") and says("commercial_sex") else set()
+        found = {"HOTLINE"} if says("minor") and says("commercial_sex") else set()
+        return (found | ({"DANGER"} if cry else set())) & self.urgency.keys()
 
     def _ordered(self, topics) -> tuple[str, ...]:
         """Topics most urgent first (unknown ones dropped)."""

@@ -130,3 +130,12 @@ def test_add_staff_refuses(app, runner):
     assert short.exit_code == 1 and "at least 10 characters" in short.output
     assert runner.invoke(args=["add-staff", "t@example.org", "--role", "boss"]).exit_code == 2
     assert count(app, Staff) == 1
+
+
+def test_sms_explain_says_why(app, runner):
+    output = runner.invoke(args=["sms", "I need a shelter, my boss took my passport", "--explain"]).output
+    assert "--- topics: " in output and "HOUSING" in output
+    assert "keyword 'shelter' -> HOUSING" in output
+    assert "model HOTLINE:" in output and "(needs 0." in output
+    plain = runner.invoke(args=["sms", "I need a shelter"]).output
+    assert "keyword" not in plain

@@ -140,4 +140,4 @@ def test_safety_rules_are_checked(docs):
     docs["topics.yaml"]["safety"]["adult"] = {"en": ["x"], "es": ["x"]}
     docs["topics.yaml"]["safety"]["minor"]["es"] = "menor"
     assert sorted(problems(docs)) == ["topics.yaml: safety minor: es: needs a list of phrases",
-                                      "topics.yaml: safety: unknown rule 'adult': one of minor, commercial_sex"]
+                                      "topics.yaml: safety: unknown rule 'adult': one of minor, commercial_sex, cry"]

@@ -65,6 +65,11 @@ def test_a_minor_in_commercial_sex_always_gets_hotline(table):
     assert "HOTLINE" in match.topics and "HOUSING" not in match.topics
 
 
+@pytest.mark.parametrize("text", ["HELP", "help!!", "Ayúdame", "auxilio"])
+def test_a_bare_cry_for_help_gets_danger_first(understander, text):
+    assert understander.match(text).topics[0] == "DANGER"
+
+
 def test_an_example_gets_its_own_topics_exactly(table):
     text = "The blue heron left at dawn"
     taught = dataclasses.replace(table, examples=table.examples + (Example(text, "en", ("REPORT",)),))
