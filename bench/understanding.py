@@ -55,11 +55,33 @@ def show(name: str, seconds: list[float], target_ms: float | None = None) -> Non
     print(f"{name:<44} median {median:.3f} ms   p99 {p99:.3f} ms{verdict}")
 
 
+def generic(table):
+    """The same model as a scikit-learn pipeline (vectorizer, one-vs-rest regression): its predict call."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    from bot.understanding import classifier
+    from bot.understanding.understander import training_data
+
+    data = training_data(table)
+    samples = classifier.samples(data["examples"], data["keywords"], data["hints"])
+    vectorizer = TfidfVectorizer(analyzer=classifier.features, sublinear_tf=True, lowercase=False)
+    X = vectorizer.fit_transform([s.text for s in samples])
+    Y = np.array([[t in s.topics for t in data["topics"]] for s in samples], dtype=int)
+    model = OneVsRestClassifier(LogisticRegression(C=classifier.C, solver="liblinear", class_weight="balanced"))
+    model.fit(X, Y)
+    return lambda norm: model.predict_proba(vectorizer.transform([norm]))
+
+
 def main() -> int:
     """Run the three measurements."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--requests", type=int, default=2000)
+    p.add_argument("--sklearn", action="store_true",
+                   help="also time the generic scikit-learn call (transform + predict_proba) the weights replace")
     args = p.parse_args()
     items = texts()
     with tempfile.TemporaryDirectory() as tmp:
@@ -70,6 +92,8 @@ def main() -> int:
             snapshot = get_store().snapshot()
         understander, model = snapshot.matcher, snapshot.matcher.model
         norms = [normalize(t) for t in items]
+        if args.sklearn:
+            show("scikit-learn transform + predict_proba", timed(generic(snapshot.table), norms, args.repeat))
         print(f"{len(items)} texts; {len(model.vocabulary)} features, {len(model.topics)} topics")
         show("classifier alone (scores + language)", timed(lambda n: (model.scores(n), model.language(n)), norms,
                                                            args.repeat), 0.5)
