@@ -61,8 +61,8 @@ def dialed(table: Table, language: str, resource: str, status: str) -> Step:
     status = status.strip().lower()
     if status in COMPLETED:
         return Step("hangup", language, (say(table, language, "goodbye"),))
-    if status == CANCELED:
-        return Step("hangup", language)
+    if status == CANCELED:  # not redialed; if the caller is still there, they hear the 24-hour numbers
+        return no_choice(table, language, intro="numbers")
     failed = table.resources.get(resource)
     fallback = table.resources[table.fallback]
     if failed is None or failed.key == fallback.key:
@@ -83,10 +83,10 @@ def connect(table: Table, language: str, resource: Resource, now: datetime) -> S
                                    say(table, language, "connecting", fallback)), dial=fallback)
 
 
-def no_choice(table: Table, language: str) -> Step:
-    """The end of a call with no valid choice: the 24-hour numbers, then hang up."""
+def no_choice(table: Table, language: str, intro: str = "no_choice") -> Step:
+    """The end of a call with no valid choice (or a canceled one): the 24-hour numbers, then hang up."""
     lines = [r for r in dialable(table) if r.always_open]
-    return Step("hangup", language, read_numbers(table, language, lines, intro="no_choice")
+    return Step("hangup", language, read_numbers(table, language, lines, intro=intro)
                 + (say(table, language, "goodbye"),))
 
 

@@ -138,7 +138,10 @@ class Store:
             return build_table(load_docs(session))
 
     def refresh(self, force: bool = False) -> None:
-        """Rebuild the snapshot if the table's version changed (one process at a time)."""
+        """Rebuild the snapshot if the table's version changed (one process at a time). At start-up
+        (``force``) and with TABLE_REFRESH_SECONDS=0 its model is trained here; otherwise the new
+        table (and its examples) is used at once with the previous model until ``_background``
+        has trained the new one."""
         if not self._lock.acquire(blocking=force):
             return
         try:
@@ -149,7 +152,8 @@ class Store:
                 with Session(self.read_engine) as session, session.begin():
                     version = table_version(session)  # the table read in the same transaction
                     table = build_table(load_docs(session))
-                self._snapshot = build(table, version, self._snapshot, self.models_dir, wait=True)
+                self._snapshot = build(table, version, self._snapshot, self.models_dir,
+                                       wait=force or self.refresh_seconds == 0)
         except DataError as exc:
             log.error("the resource table in the database has problems; keeping the previous one:\n%s", exc)
         finally:

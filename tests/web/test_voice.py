@@ -135,6 +135,7 @@ def test_a_canceled_call_is_not_redialed(call, key):
     call.press(key)
     call.dial_ends("canceled")
     assert call.root[-1].tag == "Hangup" and call.dialing is None
+    assert NATIONAL_SPOKEN in spoken_numbers(call.root)  # a caller still on the line hears the 24/7 numbers
 
 
 @pytest.mark.parametrize("key", ["1", "2", "3"])
