@@ -212,11 +212,12 @@ def expected_reply(body: str) -> str | None:
     """What the bot must answer a new sender's ``body``, computed in-process from data/ (None if it cannot be)."""
     try:
         from bot.conversation import texting
+        from bot.store.snapshots import build
         from bot.table.files import read_table
-        from bot.understanding.matching import Matcher
 
         table = read_table(ROOT / "data")
-        return texting.answer(table, Matcher(table), body, texting.SenderState()).body
+        understander = build(table, None, None, ROOT / "instance" / "models", wait=True).matcher
+        return texting.answer(table, understander, body, texting.SenderState()).body
     except Exception as error:  # the bot's code is being changed: fall back to a looser check
         print(f"note: cannot compute the expected reply in-process ({type(error).__name__}: {error}); "
               f"checking only that a <Message> comes back")
