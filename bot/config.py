@@ -41,7 +41,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
         WRITE_BATCH_SECONDS=_int("WRITE_BATCH_SECONDS", env("WRITE_BATCH_SECONDS", "1")),
         DATABASE_DEADLINE_SECONDS=_seconds("DATABASE_DEADLINE_SECONDS", env("DATABASE_DEADLINE_SECONDS", "2")),
         LOAD_DATA_IF_EMPTY=True,
-        MAX_CONTENT_LENGTH=64 * 1024,  # Twilio's webhooks are a few KB; more is refused with 413
+        MAX_CONTENT_LENGTH=64 * 1024,  # webhooks and forms; Twilio's webhooks are a few KB
+        TABLE_SAVE_MAX_BYTES=_int("TABLE_SAVE_MAX_BYTES", env("TABLE_SAVE_MAX_BYTES", str(4 * 1024 * 1024))),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=_flag("SESSION_COOKIE_SECURE", env("SESSION_COOKIE_SECURE", "")),  # None: as the request

@@ -13,8 +13,8 @@ from ..review import checks, replytests, safety
 from ..table import changes as table_changes
 from ..table.verification import clear_renumbered
 from ..table.files import docs_from_table, read_docs, write_docs
-from ..understanding.matching import Matcher
 from ..store import StaleTable, get_store
+from ..store.snapshots import build
 from ..table.model import Table
 from ..table.validation import REPLY_TESTS, DataError, build_table
 
@@ -109,7 +109,8 @@ def check_data(path: str | None) -> None:
         click.echo(f"ERROR {path} has no reply tests ({REPLY_TESTS} is missing or empty): nothing shows "
                    "that texters and callers get the right numbers.")
         errors.append(checks.Finding(checks.ERROR, REPLY_TESTS, "no reply tests"))
-    results = replytests.run(table, Matcher(table), cases)
+    understander = build(table, None, None, get_store().models_dir, wait=True).matcher  # as the webhooks read
+    results = replytests.run(table, understander, cases)
     click.echo(f"\nReply tests ({len(results)}):")
     for r in results:
         detail = "; ".join(r.problems) if r.problems else r.got.splitlines()[0][:60]

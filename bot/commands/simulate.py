@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from ..conversation import callsim, inbox, segments
 from ..store import get_store
+from ..understanding import understander
 
 
 @click.command("sms")
@@ -15,8 +16,9 @@ from ..store import get_store
               help="A simulated sender (any name) whose language and STOP are kept across commands; "
                    "without it each command is a new sender.")
 @click.option("--lang", default=None, help="Answer this one message in this language (en, es).")
+@click.option("--explain", is_flag=True, help="Also show why: keyword hits, or the model's score per topic.")
 @with_appcontext
-def sms(text: str, sender: str, lang: str | None) -> None:
+def sms(text: str, sender: str, lang: str | None, explain: bool) -> None:
     """Print the reply to TEXT exactly as it would be sent, with its length and segments."""
     store = get_store()
     snapshot = store.snapshot()
@@ -33,6 +35,10 @@ def sms(text: str, sender: str, lang: str | None) -> None:
         return
     click.echo(outcome.body)
     click.echo(f"--- {segments.describe(outcome.body)}")
+    if explain:
+        click.echo(f"--- topics: {', '.join(outcome.topics) or '(none: the keyword menu)'}; language: {outcome.language}")
+        for line in understander.explain(outcome.match) if outcome.match else ["(the same answer as before)"]:
+            click.echo(f"    {line}")
 
 
 @click.command("call")

@@ -1,7 +1,7 @@
 """The staff console at /console/: login, simulators, reply tests. Every page needs a login."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, current_app, request
 from flask_login import LoginManager, current_user
 
 from . import accounts, auth, changes, cookies, errors, home, password, reach, resources, simulators, usage
@@ -19,7 +19,6 @@ bp.register_blueprint(reach.bp)  # cards, interpreter lines
 errors.init_blueprint(bp)
 
 OPEN_ENDPOINTS = {"console.auth.login", "console.static"}
-MAX_BODY = 1024 * 1024  # the table editor's forms may carry the whole table (others keep MAX_CONTENT_LENGTH)
 TABLE_FORMS = ("/console/files/", "/console/resources/save", "/console/resources/")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -41,10 +40,11 @@ def init_app(app: Flask) -> None:
 
 
 def _body_limit() -> None:
-    """A larger body limit for the forms that carry table files (edits, previews, saves)."""
+    """A larger body limit (TABLE_SAVE_MAX_BYTES) for the forms that carry table files (edits, previews,
+    saves); everything else keeps MAX_CONTENT_LENGTH."""
     if request.path.startswith(TABLE_FORMS):
-        request.max_content_length = MAX_BODY
-        request.max_form_memory_size = MAX_BODY
+        request.max_content_length = current_app.config["TABLE_SAVE_MAX_BYTES"]
+        request.max_form_memory_size = current_app.config["TABLE_SAVE_MAX_BYTES"]
 
 
 @bp.before_request

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..review import readable
 from ..table.changes import dump
-from ..table.files import MAX_FILE_BYTES, TooLarge, docs_from_table, parse_yaml
+from ..table.files import TooLarge, docs_from_table, examples_text, max_bytes, parse_yaml
 from ..store import get_store
 from ..store.models import AuditEntry
 from ..table.validation import ALL_FILES as FILES
@@ -29,13 +29,13 @@ def edit_file(name: str):
     snapshot = get_store().snapshot()
     docs = docs_from_table(snapshot.table)
     form = FlaskForm()
-    text = dump(docs[name])
+    text = examples_text(docs[name]) if name == "examples.yaml" else dump(docs[name])
     if form.validate_on_submit():
         text = request.form.get("text", "")
         try:
             docs[name] = parse_yaml(text, name)
         except TooLarge as exc:
-            return render_template("console/file_edit.html", name=name, text=text[:MAX_FILE_BYTES], form=form,
+            return render_template("console/file_edit.html", name=name, text=text[:max_bytes(name)], form=form,
                                    files=FILES, error=str(exc)), 413
         except yaml.YAMLError as exc:
             return render_template("console/file_edit.html", name=name, text=text, form=form, files=FILES,

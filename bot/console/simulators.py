@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
@@ -17,7 +17,12 @@ from wtforms.validators import Length
 from ..conversation import callsim, inbox, menu, segments
 from ..phones import display
 from ..store import get_store
+from ..table.files import docs_from_table
 from ..table.model import MENU_KEYS
+from ..understanding.normalize import normalize
+from ..understanding.understander import explain
+from .auth import admin_required
+from .resources import review
 
 bp = Blueprint("simulators", __name__)
 HISTORY = 10  # exchanges kept on the page
@@ -27,6 +32,13 @@ class SmsForm(FlaskForm):
     body = TextAreaField("Message", validators=[Length(max=1600)])
     language = SelectField("Language", choices=[SelectChoice("", "as a texter")])
     history = HiddenField()
+
+
+class TeachForm(FlaskForm):
+    text = HiddenField(validators=[Length(min=1, max=1600)])
+    lang = HiddenField()
+    topic = SelectField("This should have been", choices=[SelectChoice("", "no topic (the keyword menu)")],
+                        validate_choice=False)
 
 
 class CallForm(FlaskForm):
@@ -48,10 +60,35 @@ def sms():
                                 form.body.data or "", language=form.language.data or None, simulated=True)
         reply = outcome.body if outcome else None
         history.append({"text": form.body.data or "", "reply": reply,
-                        "meta": segments.describe(reply) if reply else "no reply (opted out)"})
+                        "meta": segments.describe(reply) if reply else "no reply (opted out)",
+                        "topics": list(outcome.topics) if outcome else [],
+                        "lang": outcome.language if outcome else "",
+                        "why": explain(outcome.match) if outcome and outcome.match else []})
         form.body.data = ""
     form.history.data = json.dumps(history[-HISTORY:])
-    return render_template("console/sms.html", form=form, history=history)
+    teach = None
+    if history and history[-1].get("lang") and snapshot:
+        teach = TeachForm(formdata=None, text=history[-1]["text"], lang=history[-1]["lang"])
+        teach.topic.choices += [SelectChoice(t.key, t.key) for t in snapshot.table.topics]
+    return render_template("console/sms.html", form=form, history=history, teach=teach)
+
+
+@bp.post("/sms/teach")
+@admin_required
+def teach():
+    """Turn a simulated text into an example of the topic it should have had; previewed, then saved."""
+    snapshot = get_store().snapshot()
+    form = TeachForm()
+    if snapshot is None or not form.validate_on_submit() or form.lang.data not in snapshot.table.languages:
+        abort(400)
+    topic = form.topic.data or ""
+    if topic and topic not in {t.key for t in snapshot.table.topics}:
+        abort(400)
+    docs = docs_from_table(snapshot.table)
+    text = form.text.data.strip()
+    kept = [e for e in docs["examples.yaml"] if normalize(e["text"]) != normalize(text)]
+    docs["examples.yaml"] = kept + [{"text": text, "lang": form.lang.data, "topics": [topic] if topic else []}]
+    return review(snapshot.table, snapshot.version, docs, "examples.yaml")
 
 
 @bp.route("/call", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from typing import Iterator, Sequence
 from .. import phones
 from ..understanding.normalize import normalize, tokens
 from ..table.model import Resource, Table
-from .replies import MEMO_LIMIT, hours_text
+from .replies import MEMO_LIMIT, budget as segment_budget, hours_text
 from .segments import segments
 
 
@@ -43,11 +43,11 @@ def _index(table: Table) -> tuple[frozenset[str], frozenset[str], tuple[str, ...
 
 def sms(table: Table, topics: Sequence[str], language: str, budget: bool = True) -> str:
     """The discreet reply to ``topics`` (none: the keyword menu) in ``language``; ``budget``: keep
-    within the language's SMS segments (not for WhatsApp). Composed once per table."""
+    within the same SMS segments as the plain reply (not for WhatsApp). Composed once per table."""
     key = ("discreet", tuple(topics), language, budget)
     reply = table.memo.get(key)
     if reply is None:
-        reply = _compose(table, topics, language, table.languages[language].max_segments if budget else None)
+        reply = _compose(table, topics, language, segment_budget(table, topics, language) if budget else None)
         if len(table.memo) >= MEMO_LIMIT:
             table.memo.clear()
         table.memo[key] = reply

@@ -21,6 +21,7 @@ from ..privacy import keyed_hash
 from ..store import Snapshot, Store, messages, senders
 
 log = logging.getLogger(__name__)
+DETAIL = "+"  # marks a named resource among an answered MessageSid's topics ("INFO,+chest-of-hope-helpline")
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,20 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
             log.warning("sms reply limit reached for a sender; answering with an empty reply")
             outcome = replace(outcome, body=None, topics=())
     if sid:
-        store.pending.remember(sid, outcome.topics, outcome.language, outcome.body is None, outcome.state.discreet)
+        store.pending.remember(sid, outcome.topics + tuple(DETAIL + d for d in outcome.details), outcome.language,
+                               outcome.body is None, outcome.state.discreet)
     if not simulated:
         _count(store, outcome)
     return outcome
+
+
+def first_text(store: Store, body: str) -> texting.Outcome | None:
+    """The answer to ``body`` as a new sender's first text gets it on /sms, storing nothing
+    (``flask evaluate``); None when there is no resource table."""
+    snapshot = store.snapshot()
+    if snapshot is None:
+        return None
+    return texting.answer(snapshot.table, snapshot.matcher, body, texting.SenderState())
 
 
 def _known(store: Store, sender: str | None, sid: str | None, window: int | None, simulated: bool) -> Known:
@@ -94,11 +105,14 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
 
 
 def _again(snapshot: Snapshot, earlier: dict, budget: bool = True) -> texting.Outcome:
-    """The answer given before to a retried MessageSid (discreet again if it was; issue 13)."""
-    topics = tuple(filter(None, earlier["topics"].split(",")))
+    """The answer given before to a retried MessageSid: the same topics, details and wording."""
+    keys = tuple(filter(None, earlier["topics"].split(",")))
+    topics = tuple(k for k in keys if not k.startswith(DETAIL))
+    details = tuple(k[len(DETAIL):] for k in keys if k.startswith(DETAIL))
     discreet = bool(earlier.get("discreet"))
-    body = None if earlier["silent"] else texting.reply(snapshot.table, topics, earlier["language"], discreet, budget)
-    return texting.Outcome(body, texting.SenderState(discreet=discreet), earlier["language"], topics)
+    body = None if earlier["silent"] else texting.reply(snapshot.table, topics, earlier["language"], discreet,
+                                                        budget, details)
+    return texting.Outcome(body, texting.SenderState(discreet=discreet), earlier["language"], topics, details)
 
 
 def _worth_saving(old: texting.SenderState, new: texting.SenderState, default: str) -> bool:

@@ -19,6 +19,8 @@ __all__ = ["COMPLETED", "Phone", "Say", "Step", "choose", "dialed", "hints", "op
 MAX_ROUNDS = 3  # menu rounds without a valid choice before the call ends with the numbers
 HINTS_LIMIT = 500  # Twilio takes up to 500 hint phrases
 COMPLETED = {"completed", "answered"}  # DialCallStatus values that mean the caller talked to someone
+CANCELED = "canceled"  # the caller hung up while it rang: nothing to redial
+FAILED_PROMPTS = {"busy": "busy", "no-answer": "no_answer", "failed": "failed"}  # DialCallStatus -> prompt
 
 
 @dataclass(frozen=True)
@@ -70,15 +72,18 @@ def texted(table: Table, language: str, sent: bool | None, texts: bool = True) -
 
 def dialed(table: Table, language: str, resource: str, status: str) -> Step:
     """What follows a <Dial>: goodbye after a call, else the fallback line, else all the numbers."""
-    if status.strip().lower() in COMPLETED:
+    status = status.strip().lower()
+    if status in COMPLETED:
         return Step("hangup", language, (say(table, language, "goodbye"),))
+    if status == CANCELED:  # not redialed; if the caller is still there, they hear the 24-hour numbers
+        return no_choice(table, language, intro="numbers")
     failed = table.resources.get(resource)
     fallback = table.resources[table.fallback]
     if failed is None or failed.key == fallback.key:
         said = (say(table, language, "unreachable", fallback),) if failed else ()
         return Step("hangup", language, said + read_numbers(table, language, dialable(table))
                     + (say(table, language, "goodbye"),))
-    return Step("dial", language, (say(table, language, "failed", failed),
+    return Step("dial", language, (say(table, language, FAILED_PROMPTS.get(status, "failed"), failed),
                                    say(table, language, "connecting", fallback)), dial=fallback)
 
 
@@ -92,10 +97,10 @@ def connect(table: Table, language: str, resource: Resource, now: datetime) -> S
                                    say(table, language, "connecting", fallback)), dial=fallback)
 
 
-def no_choice(table: Table, language: str) -> Step:
-    """The end of a call with no valid choice: the 24-hour numbers, then hang up."""
+def no_choice(table: Table, language: str, intro: str = "no_choice") -> Step:
+    """The end of a call with no valid choice (or a canceled one): the 24-hour numbers, then hang up."""
     lines = [r for r in dialable(table) if r.always_open]
-    return Step("hangup", language, read_numbers(table, language, lines, intro="no_choice")
+    return Step("hangup", language, read_numbers(table, language, lines, intro=intro)
                 + (say(table, language, "goodbye"),))
 
 

@@ -14,50 +14,68 @@ from ..table.model import Hours, Resource, Table
 
 
 MEMO_LIMIT = 4096  # replies kept per table
+DETAILED = "INFO"  # the topic whose reply gives each line's details, not only its short name
 
 
-def sms(table: Table, topics: Sequence[str], language: str, budget: bool = True) -> str:
+def sms(table: Table, topics: Sequence[str], language: str, details: Sequence[str] = (),
+        limited: bool = True) -> str:
     """The reply to a text that matched ``topics`` (none: the keyword menu), within the limit
-    (``budget`` False: no segment limit, for WhatsApp; issue 13).
+    (``limited`` False: no segment limit, for WhatsApp).
 
-    A table never changes, so each reply is composed once per table and then remembered.
+    Lines are named briefly; ``details`` (resources the text named) and INFO's lines get their
+    description. A table never changes, so each reply is composed once per table and remembered.
     """
-    key = ("sms", tuple(topics), language) if budget else ("sms", tuple(topics), language, "unlimited")
+    key = ("sms", tuple(topics), language, tuple(details), limited)
     reply = table.memo.get(key)
     if reply is None:
-        reply = _compose(table, topics, language, brief=False, limited=budget)
-        if budget and segments(reply) > table.languages[language].max_segments:
-            reply = _compose(table, topics, language, brief=True)  # drop descriptions, keep numbers
+        reply = _compose(table, topics, language, set(details), detailed=True, limited=limited)
+        if limited and segments(reply) > budget(table, topics, language):
+            reply = _compose(table, topics, language, set(), detailed=False)  # numbers before details
         if len(table.memo) >= MEMO_LIMIT:
             table.memo.clear()
         table.memo[key] = reply
     return reply
 
 
-def _compose(table: Table, topics: Sequence[str], language: str, brief: bool, limited: bool = True) -> str:
+def budget(table: Table, topics: Sequence[str], language: str) -> int:
+    """The most segments a reply may take: fewer for one topic (``topic_segments``) than for several."""
+    lang = table.languages[language]
+    return lang.topic_segments if len(topics) <= 1 and lang.topic_segments else lang.max_segments
+
+
+def _compose(table: Table, topics: Sequence[str], language: str, details: set[str], detailed: bool,
+             limited: bool = True) -> str:
     """Topic blocks most urgent first; a block that would overflow is named in a "more" line."""
     words = table.messages[language]
     tail = [words["danger"], words["automated"]]
+    def line(key: str, detailed: bool) -> str:
+        """One resource's line: brief, or with its description."""
+        return resource_line(table.resources[key], words, language, brief=not (detailed or key in details))
     if not topics:
-        lines = [words["menu"], *(resource_line(table.resources[r], words, language, brief) for r in table.unmatched)]
+        lines = [words["menu"], *(line(r, False) for r in table.unmatched)]
+        lines += [line(r, True) for r in details if r not in table.unmatched]
         return "\n".join(lines + tail)
-    limit = table.languages[language].max_segments if limited else float("inf")  # issue 13: WhatsApp
+    limit = table.languages[language].max_segments if limited else float("inf")  # WhatsApp: no segments
     shown: set[str] = set()
     lines: list[str] = []
     skipped: list[str] = []
+    named = [r for r in details if not any(r in table.topic(t).resources for t in topics)]
     for key in topics:
         topic = table.topic(key)
-        if set(topic.resources) <= shown and not topic.organizations:
-            continue  # everything it would show is in the reply already
+        if set(topic.resources) <= shown and not topic.organizations and topic.intro[language].endswith(":"):
+            continue  # a heading of lines the reply already has
         block = [topic.intro[language]]
         for org in map(table.organizations.__getitem__, topic.organizations):
             block.append(words["organization"].format(name=org.name[language], about=org.about[language]))
-        block += [resource_line(table.resources[r], words, language, brief) for r in topic.resources if r not in shown]
+        block += [line(r, detailed and key == DETAILED) for r in topic.resources if r not in shown]
         if lines and segments("\n".join(lines + block + tail)) > limit:
             skipped.append(topic.name[language])
             continue
         lines += block
         shown.update(topic.resources)
+    extra = [line(r, True) for r in named if r not in shown]
+    if extra and segments("\n".join(lines + extra + tail)) <= limit:
+        lines += extra
     more = [words["more"].format(keywords=", ".join(skipped))] if skipped else []
     if more and segments("\n".join(lines + more + tail)) <= limit:
         lines += more
@@ -69,11 +87,18 @@ def resource_line(resource: Resource, words: Mapping[str, object], language: str
     hours = hours_text(resource.hours, words)
     return str(words["brief" if brief else "resource"]).format(
         name=resource.name[language],
+        Name=capitalized(resource.name[language]),
+        short=resource.short.get(language) or resource.name[language],
         number=phones.display(resource.phone),
         hours=str(words["hours"]).format(hours=hours) if hours else "",
         text=str(words["text"]).format(text=phones.display(resource.text)) if resource.text else "",
         description=resource.description[language],
     )
+
+
+def capitalized(name: str) -> str:
+    """A name that starts a sentence: "la Línea Nacional" -> "La Línea Nacional"."""
+    return name[:1].upper() + name[1:]
 
 
 def hours_text(hours: Hours, words: Mapping[str, object]) -> str:

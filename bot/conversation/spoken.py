@@ -38,7 +38,8 @@ def read_numbers(table: Table, language: str, lines: list[Resource], intro: str 
 def say(table: Table, language: str, prompt: str, resource: Resource | None = None, **values) -> Say:
     """The prompt ``prompt`` in ``language``, filled with ``resource``'s name and number and ``values``."""
     if resource is not None:
-        values.update(name=resource.name[language], number=Phone(resource.phone))
+        name = resource.name[language]
+        values.update(name=name, Name=name[:1].upper() + name[1:], number=Phone(resource.phone))
     return in_voice(table, language, _fill(table.prompts[prompt][language], values))
 
 

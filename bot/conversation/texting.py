@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from . import discreet as discreet_replies, interpreters, replies
 from ..understanding import language_id
-from ..understanding.matching import Matcher
+from ..understanding.matching import Match, Matcher
 from ..understanding.normalize import normalize
 from ..table.model import Table
 
@@ -32,6 +32,8 @@ class Outcome:
     state: SenderState
     language: str
     topics: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()  # resources the text named, whose details the reply gives
+    match: Match | None = None  # what the text was read as, and why
 
 
 def answer(table: Table, matcher: Matcher, text: str, state: SenderState,
@@ -59,17 +61,18 @@ def answer(table: Table, matcher: Matcher, text: str, state: SenderState,
             return Outcome(interpreters.sms(table, other, state.discreet), state, other)
     remembered = match.language or state.language
     lang = language or remembered or table.default_language
-    return Outcome(reply(table, match.topics, lang, state.discreet, budget), replace(state, language=remembered),
-                   lang, match.topics)
+    return Outcome(reply(table, match.topics, lang, state.discreet, budget, match.details),
+                   replace(state, language=remembered), lang, match.topics, match.details, match)
 
 
-def reply(table: Table, topics: tuple[str, ...], language: str, discreet: bool = False, budget: bool = True) -> str:
-    """The reply made of ``topics`` in ``language`` (one of the bot's, or an interpreter line's code),
-    in discreet wording when the sender asked for it (issue 13)."""
+def reply(table: Table, topics: tuple[str, ...], language: str, discreet: bool = False, budget: bool = True,
+          details: tuple[str, ...] = ()) -> str:
+    """The reply made of ``topics`` (and the ``details`` of the lines the text named) in ``language``
+    (one of the bot's, or an interpreter line's code), in discreet wording when the sender asked for it."""
     if interpreters.knows(table, language):
         return interpreters.sms(table, language, discreet)
     if language not in table.languages:
         language = table.default_language
     if discreet and table.discreet is not None:
         return discreet_replies.sms(table, topics, language, budget)
-    return replies.sms(table, topics, language, budget)
+    return replies.sms(table, topics, language, details, limited=budget)

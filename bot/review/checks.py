@@ -27,7 +27,8 @@ def check_table(table: Table, today: date, verify_days: int = 90) -> list[Findin
 
 
 def _replies(table: Table) -> list[Finding]:
-    """Each possible SMS reply: within its segment limit, GSM-7 where required, with a 24/7 number."""
+    """Each possible SMS reply: within its segment budget (one topic: ``topic_segments``; several:
+    ``max_segments``), GSM-7 where required, with a 24/7 number, the 911 line and "no one reads"."""
     findings = []
     always = [display(r.phone) for r in table.resources.values() if r.always_open and r.phone.startswith("+")]
     keys = [t.key for t in table.topics]
@@ -37,8 +38,12 @@ def _replies(table: Table) -> list[Finding]:
                 reply = replies.sms(table, topics, lang.code)
                 subject = f"sms {lang.code} {'+'.join(topics) or '(no match)'}"
                 problems = []
-                if segments.segments(reply) > lang.max_segments:
-                    problems.append(f"{segments.segments(reply)} segments, over the limit of {lang.max_segments}")
+                limit = replies.budget(table, topics, lang.code)
+                if segments.segments(reply) > limit:
+                    problems.append(f"{segments.segments(reply)} segments, over the limit of {limit}")
+                for line in ("danger", "automated"):
+                    if str(table.messages[lang.code][line]) not in reply:
+                        problems.append(f"no {line!r} line")
                 if lang.gsm7 and segments.encoding(reply) != segments.GSM7:
                     bad = sorted({c for c in reply if segments.encoding(c) != segments.GSM7})
                     problems.append(f"not GSM-7: {' '.join(bad)}")

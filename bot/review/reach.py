@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..conversation import discreet, interpreters, segments
+from ..conversation import discreet, interpreters, replies, segments
 from ..phones import display
 from ..table.model import Table
 from ..table.reach_validation import forbidden_in
@@ -18,8 +18,11 @@ EMERGENCY = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 
 
 def every_reply(table: Table) -> Iterator[tuple[str, str, str, int]]:
     """(language, what, reply, segment limit) for every discreet and every other-language reply."""
-    for language, what, reply in discreet.every_reply(table):
-        yield language, what, reply, table.languages[language].max_segments
+    if table.discreet is not None:
+        for language in table.languages:
+            for topics in [(), *((t.key,) for t in table.topics), tuple(t.key for t in table.topics)]:
+                what = f"discreet {'+'.join(topics) if len(topics) < 2 else 'all topics'}" if topics else "discreet menu"
+                yield language, what, discreet.sms(table, topics, language), replies.budget(table, topics, language)
     for code, what, reply in interpreters.every_reply(table):
         yield code, what, reply, table.interpreting.max_segments
 

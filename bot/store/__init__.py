@@ -1,8 +1,9 @@
 """The database: engine and sessions, start-up, and the in-memory snapshot of the resource table.
 
 Webhooks never query the resource table: they read ``Store.snapshot()``, built at start-up and
-rebuilt when another process changes the table (checked at most every few seconds). With the
-database down, the snapshot comes from data/ and the bot keeps answering. Every call on a
+rebuilt by a background thread (``snapshots``) when another process changes the table, with the
+classifier trained there too. With the database down, the snapshot comes from data/ and the bot
+keeps answering. Every call on a
 webhook's path goes through ``Store.guard`` (``breaker``): bounded in time, and skipped while the
 database is held to be down; an opt-out that could not be written waits in ``Store.spool``.
 """
@@ -14,7 +15,6 @@ import threading
 import time
 from pathlib import Path
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable, Iterator, Sequence
 
@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..table.files import read_table
 from ..table.changes import EntryChange, changes as entry_changes
 from ..table.files import docs_from_table
-from ..understanding.matching import Matcher
 from ..table.model import Table
 from ..table.validation import DataError, Problem, build_table
 from .models import AuditEntry, TableState
@@ -37,6 +36,7 @@ from .pending import Pending
 from .spool import Spool
 from . import senders
 from .tables import add_missing_documents, load_docs, save_table, table_version
+from .snapshots import Builder, Snapshot, build
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +53,6 @@ class StaleTable(Exception):
 
 SNAPSHOT = object()  # replace_table's default base: the version of this worker's snapshot
 Check = Callable[[Table], list[Problem]]  # the safety check (review.safety), handed in by create_app
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    table: Table
-    matcher: Matcher
-    version: int | None  # None: read from data/, not from the database
 
 
 class Store:
@@ -93,6 +86,8 @@ class Store:
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self.models_dir = Path(app.instance_path) / "models"  # trained models, by training data
+        self.builder = Builder(self._background, max(self.refresh_seconds, 0.2))
         app.extensions["store"] = self
         self.start(seed=app.config["LOAD_DATA_IF_EMPTY"])
 
@@ -161,7 +156,7 @@ class Store:
         if self._snapshot is None:
             try:
                 table = self.checked(read_table(self.data_dir))
-                self._snapshot = Snapshot(table, Matcher(table), None)
+                self._snapshot = build(table, None, None, self.models_dir, wait=True)
             except DataError as exc:
                 log.error("no resource table: data/ has problems:\n%s", exc)
 
@@ -203,12 +198,15 @@ class Store:
             version = save_table(session, table)
             session.add_all(AuditEntry(who=who, action=action, target=c.target, old=c.old, new=c.new)
                             for c in changes)
-        self._snapshot = Snapshot(table, Matcher(table), version)
+        self._snapshot = build(table, version, self._snapshot, self.models_dir, wait=self.refresh_seconds == 0)
         return version
 
     def snapshot(self) -> Snapshot | None:
-        """The current table, refreshed if the database has a newer version (checked every few seconds)."""
-        if time.monotonic() - self._checked >= self.refresh_seconds:
+        """The snapshot that is ready; a background thread builds the next one (with
+        TABLE_REFRESH_SECONDS=0, the version is checked and a new one built right here)."""
+        if self.refresh_seconds > 0:
+            self.builder.ensure()
+        else:
             try:
                 self.guard.call(self.refresh)
             except SQLAlchemyError as exc:
@@ -229,7 +227,10 @@ class Store:
             return version, build_table(load_docs(session))
 
     def refresh(self, force: bool = False) -> None:
-        """Rebuild the snapshot if the table's version changed (one process at a time)."""
+        """Rebuild the snapshot if the table's version changed (one process at a time). At start-up
+        (``force``) and with TABLE_REFRESH_SECONDS=0 its model is trained here; otherwise the new
+        table (and its examples) is used at once with the previous model until ``_background``
+        has trained the new one."""
         if not self._lock.acquire(blocking=force):
             return
         try:
@@ -240,11 +241,26 @@ class Store:
                 with Session(self.read_engine) as session, session.begin():
                     version = table_version(session)  # the table read in the same transaction
                     table = build_table(load_docs(session))
-                self._snapshot = Snapshot(self.checked(table), Matcher(table), version)
+                self._snapshot = build(self.checked(table), version, self._snapshot, self.models_dir,
+                                       wait=force or self.refresh_seconds == 0)
         except DataError as exc:
             log.error("the resource table in the database has problems; keeping the previous one:\n%s", exc)
         finally:
             self._lock.release()
+
+    def _background(self) -> None:
+        """One round of the background thread: a newer table (bounded in time, skipped while the
+        database is held to be down), or the model a saved change needs."""
+        try:
+            self.guard.call(self.refresh)
+        except SQLAlchemyError as exc:
+            log.warning("could not check the resource table (%s)", type(exc).__name__)
+        current = self._snapshot
+        if current is not None and current.model_key != current.wanted_key:
+            ready = build(current.table, current.version, current, self.models_dir, wait=True)
+            with self._lock:
+                if self._snapshot is current:
+                    self._snapshot = ready
 
 
 def get_store() -> Store:

@@ -27,6 +27,7 @@ class Language(Base):
     voice: Mapped[str] = mapped_column(String(60))
     speech: Mapped[str] = mapped_column(String(20))
     gsm7: Mapped[bool] = mapped_column(default=False)
+    topic_segments: Mapped[int] = mapped_column(default=0)  # longest reply to one topic (0: max_segments)
 
 
 class Organization(Base):
@@ -46,6 +47,7 @@ class Resource(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     organization: Mapped[Organization] = relationship(back_populates="resources")
     name: Mapped[dict] = mapped_column(JSON)
+    short: Mapped[dict] = mapped_column(JSON, default=dict)  # the short name SMS replies use
     description: Mapped[dict] = mapped_column(JSON)
     phone: Mapped[str] = mapped_column(String(20))  # E.164, or an emergency number
     text_number: Mapped[str | None] = mapped_column(String(20))
@@ -75,6 +77,17 @@ class Keyword(Base):
     topic: Mapped[Topic] = relationship(back_populates="keywords")
     language: Mapped[str] = mapped_column(String(8))
     phrase: Mapped[str] = mapped_column(String(120))  # as staff wrote it
+
+
+class Example(Base):
+    """A text as people write it and the topics it needs: what the classifier learns from."""
+
+    __tablename__ = "example"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    topics: Mapped[list] = mapped_column(JSON)  # topic keys ([]: needs none)
 
 
 class Wording(Base):
@@ -118,6 +131,7 @@ class TableState(Base):
     unmatched: Mapped[list] = mapped_column(JSON, default=list)
     start_topic: Mapped[str] = mapped_column(String(40), default="")
     fallback: Mapped[str] = mapped_column(String(60), default="")  # the phone menu's 24/7 fallback line
+    safety: Mapped[dict] = mapped_column(JSON, default=dict)  # rule -> language -> phrases (topics.yaml)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

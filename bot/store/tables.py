@@ -17,8 +17,8 @@ from ..table.validation import REPLY_TESTS
 from . import models as m
 
 DOCUMENTS = ("discreet.yaml", "interpreters.yaml")  # kept whole, as checked
-TABLE_MODELS = (m.TableDocument, m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording, m.Language,
-                m.ReplyTest)
+TABLE_MODELS = (m.TableDocument, m.Example, m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording,
+                m.Language, m.ReplyTest)
 
 
 def save_table(session: Session, table: Table) -> int:
@@ -29,13 +29,14 @@ def save_table(session: Session, table: Table) -> int:
     for i, lang in enumerate(table.languages.values()):
         session.add(m.Language(code=lang.code, position=i, name=lang.name, switch=list(lang.switch),
                                hints=list(lang.hints), max_segments=lang.max_segments,
-                               voice=lang.voice, speech=lang.speech, gsm7=lang.gsm7))
+                               voice=lang.voice, speech=lang.speech, gsm7=lang.gsm7,
+                               topic_segments=lang.topic_segments))
     orgs = {o.key: m.Organization(key=o.key, name=dict(o.name), about=dict(o.about))
             for o in table.organizations.values()}
     session.add_all(orgs.values())
     for i, r in enumerate(table.resources.values()):
         session.add(m.Resource(key=r.key, position=i, organization=orgs[r.organization], name=dict(r.name),
-                               description=dict(r.description), phone=r.phone, text_number=r.text,
+                               short=dict(r.short), description=dict(r.description), phone=r.phone, text_number=r.text,
                                hours=r.hours.text(), languages=list(r.languages),
                                last_verified=r.last_verified, verified_by=r.verified_by))
     for t in table.topics:
@@ -56,11 +57,14 @@ def save_table(session: Session, table: Table) -> int:
         session.add_all(m.ReplyTest(channel=channel, position=i, case=dict(row)) for i, row in enumerate(rows))
     docs = docs_from_table(table)
     session.add_all(m.TableDocument(name=name, content=docs[name]) for name in DOCUMENTS if docs[name] is not None)
+    session.add_all(m.Example(position=i, text=e.text, language=e.language, topics=list(e.topics))
+                    for i, e in enumerate(table.examples))
     state = session.get(m.TableState, 1) or m.TableState(id=1, version=0)
     state.version += 1
     state.unmatched = list(table.unmatched)
     state.start_topic = table.start_topic
     state.fallback = table.fallback
+    state.safety = {rule: {lang: list(p) for lang, p in by_lang.items()} for rule, by_lang in table.safety.items()}
     state.changed_at = m.utcnow()
     session.add(state)
     session.flush()
@@ -80,7 +84,7 @@ def load_docs(session: Session) -> dict[str, Any]:
     return {
         "languages.yaml": {l.code: {"name": l.name, "switch": l.switch, "hints": l.hints,
                                     "max_segments": l.max_segments, "voice": l.voice, "speech": l.speech,
-                                    "gsm7": l.gsm7}
+                                    "gsm7": l.gsm7, "topic_segments": l.topic_segments}
                            for l in langs},
         "organizations.yaml": [{"key": o.key, "name": o.name, "about": o.about}
                                for o in session.scalars(select(m.Organization).order_by(m.Organization.id))],
@@ -88,6 +92,7 @@ def load_docs(session: Session) -> dict[str, Any]:
                            session.scalars(select(m.Resource).order_by(m.Resource.position))],
         "topics.yaml": {"unmatched": {"resources": state.unmatched if state else []},
                         "start": state.start_topic if state else None,
+                        **({"safety": state.safety} if state and state.safety else {}),
                         "topics": [_topic_doc(t) for t in
                                    session.scalars(select(m.Topic).order_by(m.Topic.urgency, m.Topic.key))]},
         "messages.yaml": {l.code: {w.key: w.texts.get(l.code) for w in wording if w.channel == "sms"}
@@ -99,6 +104,8 @@ def load_docs(session: Session) -> dict[str, Any]:
         REPLY_TESTS: _reply_tests_doc(session),
         **{name: session.scalar(select(m.TableDocument.content).where(m.TableDocument.name == name))
            for name in DOCUMENTS},
+        "examples.yaml": [{"text": e.text, "lang": e.language, "topics": e.topics}
+                          for e in session.scalars(select(m.Example).order_by(m.Example.position))],
     }
 
 
@@ -112,7 +119,7 @@ def _reply_tests_doc(session: Session) -> dict[str, list]:
 
 def _resource_doc(r: m.Resource) -> dict[str, Any]:
     """A resource row as an entry of resources.yaml."""
-    doc = {"key": r.key, "organization": r.organization.key, "name": r.name, "description": r.description,
+    doc = {"key": r.key, "organization": r.organization.key, "name": r.name, "short": r.short, "description": r.description,
            "phone": r.phone, "hours": r.hours, "languages": r.languages, "last_verified": r.last_verified}
     if r.text_number:
         doc["text"] = r.text_number

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+EXAMPLE_NAME = 90  # characters of an example's text that name it in the audit log
+
 
 @dataclass(frozen=True)
 class EntryChange:
@@ -27,11 +29,14 @@ def entries(docs: dict[str, Any]) -> dict[str, Any]:
     """Every entry of the documents, by a name staff can read."""
     found: dict[str, Any] = {}
     for file, doc in docs.items():
-        if isinstance(doc, list):  # organizations, resources
+        if file == "examples.yaml":  # an example is its language and text
+            found.update({f"{file}: {e.get('lang')} {str(e.get('text'))[:EXAMPLE_NAME]}": e
+                          for e in doc or [] if isinstance(e, dict)})
+        elif isinstance(doc, list):  # organizations, resources
             found.update({f"{file}: {e.get('key')}": e for e in doc if isinstance(e, dict)})
         elif file == "topics.yaml":
             found.update({f"{file}: {t.get('key')}": t for t in doc.get("topics") or []})
-            found.update({f"{file}: {name}": doc.get(name) for name in ("unmatched", "start")})
+            found.update({f"{file}: {name}": doc.get(name) for name in ("unmatched", "start", "safety")})
         elif file == "menu.yaml":
             found[f"{file}: fallback"] = doc.get("fallback")
             found.update({f"{file}: prompt {k}": v for k, v in (doc.get("prompts") or {}).items()})

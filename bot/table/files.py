@@ -1,6 +1,7 @@
 """Read the resource table's files in data/ (YAML) and build the table from them."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -10,19 +11,25 @@ from .model import Table
 from .validation import ALL_FILES, FILES, REPLY_TESTS, DataError, Problem, build_table
 
 MAX_FILE_BYTES = 128 * 1024  # one table file; data/'s are a few KB
-MAX_TABLE_BYTES = 512 * 1024  # all of them together
+LARGER_FILES = {"examples.yaml": 1024 * 1024}  # the classifier's examples: thousands of lines
+MAX_TABLE_BYTES = 2 * 1024 * 1024  # all of them together
 
 
 class TooLarge(ValueError):
     """A table file that is too large, or uses YAML aliases; the message says why."""
 
 
+def max_bytes(name: str) -> int:
+    """The largest the table file ``name`` may be."""
+    return LARGER_FILES.get(name, MAX_FILE_BYTES)
+
+
 def parse_yaml(text: str, name: str) -> object:
-    """One table file's YAML, refused (TooLarge) when over MAX_FILE_BYTES or when it uses aliases
+    """One table file's YAML, refused (TooLarge) when over ``max_bytes(name)`` or when it uses aliases
     (an alias repeats a part without limit: a 2 KB file can render as hundreds of MB)."""
     size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_FILE_BYTES:
-        raise TooLarge(f"{name} is {size // 1024} KB; a table file may have at most {MAX_FILE_BYTES // 1024} KB")
+    if size > max_bytes(name):
+        raise TooLarge(f"{name} is {size // 1024} KB; it may have at most {max_bytes(name) // 1024} KB")
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             raise TooLarge(f"{name} uses a YAML alias (*name); write each part out instead")
@@ -32,6 +39,23 @@ def parse_yaml(text: str, name: str) -> object:
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "data"  # whose comment headers exports keep
 HEADER = ("# {name}: part of the helpline's resource table.\n"
           "# Edit, check with `flask --app bot check-data FOLDER`, load with `flask --app bot load-data FOLDER`.\n")
+
+
+EXAMPLES_HEADER = (
+    "# Texts as people write them, and the topics each one needs (topics: [] = none, the keyword menu).\n"
+    "# The classifier learns the topics from them; each text also gets its own topics exactly.\n"
+    "# One example a line: - {text: \"...\", lang: es, topics: [HOTLINE]}\n")
+
+
+def example_line(example: dict) -> str:
+    """One example as one line of examples.yaml (a JSON string is a YAML double-quoted string)."""
+    topics = ", ".join(example.get("topics") or [])
+    return f'- {{text: {json.dumps(example["text"], ensure_ascii=False)}, lang: {example["lang"]}, topics: [{topics}]}}'
+
+
+def examples_text(examples: list[dict] | None) -> str:
+    """examples.yaml as written: the header, then one example a line."""
+    return EXAMPLES_HEADER + "".join(example_line(e) + "\n" for e in examples or [])
 
 
 def read_docs(folder: str | Path) -> dict[str, object]:
@@ -44,9 +68,8 @@ def read_docs(folder: str | Path) -> dict[str, object]:
         path = folder / name
         try:
             total += path.stat().st_size
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise TooLarge(f"is {path.stat().st_size // 1024} KB; a table file may have at most "
-                               f"{MAX_FILE_BYTES // 1024} KB")
+            if path.stat().st_size > max_bytes(name):
+                raise TooLarge(f"is {path.stat().st_size // 1024} KB; it may have at most {max_bytes(name) // 1024} KB")
             docs[name] = parse_yaml(path.read_text(encoding="utf-8"), name)
         except FileNotFoundError:
             problems.append(Problem(name, "(file)", f"missing from {folder}"))
@@ -87,11 +110,15 @@ def docs_from_table(table: Table) -> dict[str, object]:
     return {
         "languages.yaml": {l.code: {"name": l.name, "switch": list(l.switch), "hints": list(l.hints),
                                     "max_segments": l.max_segments, "gsm7": l.gsm7, "voice": l.voice,
-                                    "speech": l.speech} for l in table.languages.values()},
+                                    "speech": l.speech, **({"topic_segments": l.topic_segments}
+                                                           if l.topic_segments else {})}
+                           for l in table.languages.values()},
         "organizations.yaml": [{"key": o.key, "name": dict(o.name), "about": dict(o.about)}
                                for o in table.organizations.values()],
         "resources.yaml": [_resource(r) for r in table.resources.values()],
         "topics.yaml": {"unmatched": {"resources": list(table.unmatched)}, "start": table.start_topic,
+                        **({"safety": {rule: {lang: list(p) for lang, p in by_lang.items()}
+                                       for rule, by_lang in table.safety.items()}} if table.safety else {}),
                         "topics": [{"key": t.key, "name": dict(t.name), "urgency": t.urgency, "intro": dict(t.intro),
                                     "resources": list(t.resources), "organizations": list(t.organizations),
                                     "keywords": {lang: list(words) for lang, words in t.keywords.items()}}
@@ -102,6 +129,7 @@ def docs_from_table(table: Table) -> dict[str, object]:
         REPLY_TESTS: {channel: [dict(row) for row in rows] for channel, rows in table.reply_tests.items()},
         "discreet.yaml": _discreet(table),
         "interpreters.yaml": _interpreting(table),
+        "examples.yaml": [{"text": e.text, "lang": e.language, "topics": list(e.topics)} for e in table.examples],
     }
 
 
@@ -130,19 +158,24 @@ def write_docs(docs: dict[str, object], folder: str | Path) -> list[Path]:
     written = []
     for name in ALL_FILES:
         path = folder / name
-        text = yaml.safe_dump(docs.get(name) or {}, allow_unicode=True, sort_keys=False, width=100)
-        path.write_text(header(name) + text, encoding="utf-8")
+        if name == "examples.yaml":
+            text = examples_text(docs.get(name))
+        else:
+            text = header(name) + yaml.safe_dump(docs.get(name) or {}, allow_unicode=True, sort_keys=False,
+                                                 width=100)
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 
 
 def _resource(r) -> dict[str, object]:
     """One resource as an entry of resources.yaml."""
-    entry = {"key": r.key, "organization": r.organization, "name": dict(r.name),
+    entry = {"key": r.key, "organization": r.organization, "name": dict(r.name), "short": dict(r.short),
              "description": dict(r.description), "phone": display(r.phone)}
     if r.text:
         entry["text"] = display(r.text)
     entry.update(hours=r.hours.text(), languages=list(r.languages), last_verified=r.last_verified)
+
     if r.verified_by:
         entry["verified_by"] = r.verified_by
     return entry

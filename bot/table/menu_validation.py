@@ -7,13 +7,15 @@ from .checker import Checker, unique_spellings
 from ..understanding.normalize import normalize
 from .model import MENU_KEYS, MenuOption, Resource
 
-MENU_ACTIONS = {"dial", "numbers", "repeat", "language", "text"}  # "text": the numbers by SMS (issue 13)
+MENU_ACTIONS = {"dial", "numbers", "repeat", "language", "text"}  # "text": the numbers by SMS during the call
 TEXT_PROMPTS = {"text_confirm", "text_sent", "text_failed"}  # needed when an option texts the numbers
-PROMPT_FIELDS = {"connecting": {"name", "number"}, "closed": {"name", "number", "when"},
-                 "failed": {"name", "number"}, "unreachable": {"name", "number"}, "number": {"name", "number"},
+NAMED = {"name", "Name", "number"}  # a line's name with its article ("la Línea Nacional"), capitalized, number
+PROMPT_FIELDS = {"connecting": NAMED, "closed": NAMED | {"when"}, "failed": NAMED, "busy": NAMED,
+                 "no_answer": NAMED, "unreachable": NAMED, "number": NAMED,
                  "opens": {"day", "hour", "hour12", "minute", "ampm"}}
 # Prompts the phone menu cannot do without.
-REQUIRED_PROMPTS = {"danger", "invalid", "connecting", "closed", "failed", "unreachable", "numbers", "number",
+REQUIRED_PROMPTS = {"danger", "invalid", "connecting", "closed", "failed", "busy", "no_answer", "unreachable",
+                    "numbers", "number",
                     "no_choice", "goodbye", "opens", "days"}
 
 

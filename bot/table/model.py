@@ -125,6 +125,7 @@ class Resource:
     languages: tuple[str, ...] = ()
     last_verified: date | None = None
     verified_by: str | None = None
+    short: Texts = field(default_factory=dict)  # the short name SMS replies use, per language
 
     @property
     def always_open(self) -> bool:
@@ -153,6 +154,16 @@ class Language:
     voice: str
     speech: str
     gsm7: bool = False  # SMS replies must use GSM-7 characters only
+    topic_segments: int = 0  # longest reply to one topic (0: max_segments)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A text as people write it and the topics it needs (none: the keyword menu)."""
+
+    text: str
+    language: str
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,6 +230,8 @@ class Table:
     reply_tests: Mapping[str, tuple] = field(default_factory=dict)
     discreet: Discreet | None = None  # issue 13
     interpreting: Interpreting | None = None  # issue 13
+    examples: tuple[Example, ...] = ()  # texts the classifier learns the topics from
+    safety: Mapping[str, Texts] = field(default_factory=dict)  # rule -> language -> phrases (topics.yaml)
     # Values derived from this (immutable) table, e.g. composed replies; not part of its identity.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 

@@ -13,18 +13,20 @@ from ..understanding.normalize import normalize
 from .menu_validation import read_menu
 from .reach_validation import read_discreet, read_interpreting
 from ..phones import emergency_or_e164, short_code
-from .model import Hours, Language, Organization, Resource, Table, Topic
+from .model import Example, Hours, Language, Organization, Resource, Table, Topic
 
 __all__ = ["FILES", "REPLY_TESTS", "ALL_FILES", "DataError", "Problem", "build_table"]
 
 FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml", "messages.yaml", "menu.yaml",
-         "discreet.yaml", "interpreters.yaml")  # the last two: reach_validation.py
+         "discreet.yaml", "interpreters.yaml", "examples.yaml")  # discreet and interpreters: reach_validation.py
 REPLY_TESTS = "reply_tests.yaml"  # part of the table too, but a folder may lack it (load-data keeps the live ones)
 ALL_FILES = FILES + (REPLY_TESTS,)  # every file load-data reads and export-data writes
 TEST_CHANNELS = ("sms", "voice")
+SAFETY_RULES = ("minor", "commercial_sex", "cry")  # minor + commercial_sex: HOTLINE; a bare cry: DANGER
+EXAMPLE_LIMIT = 1600  # the longest example text, in characters (a long SMS)
 # Placeholders each piece of wording may use.
-MESSAGE_FIELDS = {"resource": {"name", "number", "hours", "text", "description"},
-                  "brief": {"name", "number", "hours", "text"}, "hours": {"hours"},
+MESSAGE_FIELDS = {"resource": {"name", "Name", "short", "number", "hours", "text", "description"},
+                  "brief": {"name", "Name", "short", "number", "hours", "text"}, "hours": {"hours"},
                   "text": {"text"}, "organization": {"name", "about"}, "more": {"keywords"}}
 
 
@@ -44,17 +46,20 @@ def build_table(docs: dict[str, Any]) -> Table:
     start = topics_doc.get("start")
     if start not in topics:
         c.fail("topics.yaml", "start", f"unknown topic {start!r}")
+    safety = _safety(c, topics_doc.get("safety"))
     messages = _messages(c)
     prompts, menu, fallback = read_menu(c, resources)
     reply_tests = _reply_tests(c, docs.get(REPLY_TESTS))
     discreet = read_discreet(c, resources, topics)
     interpreting = read_interpreting(c, resources)
+    examples = _examples(c, topics)
     if c.problems:
         raise DataError(c.problems)
     return Table(languages=languages, organizations=organizations, resources=resources,
                  topics=tuple(sorted(topics.values(), key=lambda t: t.urgency)), messages=messages,
                  unmatched=unmatched, start_topic=start, menu=menu, prompts=prompts,
-                 fallback=fallback, reply_tests=reply_tests, discreet=discreet, interpreting=interpreting)
+                 fallback=fallback, reply_tests=reply_tests, discreet=discreet, interpreting=interpreting,
+                 examples=examples, safety=safety)
 
 
 def _reply_tests(c: Checker, doc: Any) -> dict[str, tuple]:
@@ -88,7 +93,8 @@ def _languages(c: Checker) -> dict[str, Language]:
         try:
             result[code] = Language(code, str(item["name"]), tuple(map(str, item.get("switch") or ())),
                                     tuple(map(str, item.get("hints") or ())), int(item["max_segments"]),
-                                    str(item["voice"]), str(item["speech"]), bool(item.get("gsm7", False)))
+                                    str(item["voice"]), str(item["speech"]), bool(item.get("gsm7", False)),
+                                    int(item.get("topic_segments") or 0))
         except (KeyError, TypeError, ValueError) as exc:
             c.fail("languages.yaml", code, f"needs name, max_segments, voice and speech ({exc})")
     if not doc:
@@ -131,7 +137,7 @@ def _resource(c: Checker, e: dict, organizations: dict) -> Resource:
         verified = None
     return Resource(key, str(e.get("organization")), c.texts(f, key, "name", e.get("name")),
                     c.texts(f, key, "description", e.get("description")), phone or "", hours, text, langs,
-                    verified, e.get("verified_by"))
+                    verified, e.get("verified_by"), c.texts(f, key, "short", e.get("short")))
 
 
 def _topic(c: Checker, e: dict, resources: dict, organizations: dict) -> Topic:
@@ -191,3 +197,60 @@ def _messages(c: Checker) -> dict[str, dict[str, Any]]:
         else:
             c.texts("messages.yaml", name, name, values, fields=MESSAGE_FIELDS.get(name, set()))
     return wording
+
+
+def _safety(c: Checker, doc: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """topics.yaml's safety phrases: rule -> language -> phrases (a minor in commercial sex gets HOTLINE)."""
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        c.fail("topics.yaml", "safety", "a mapping of rule -> language -> phrases")
+        return {}
+    result = {}
+    for rule, by_lang in doc.items():
+        if rule not in SAFETY_RULES:
+            c.fail("topics.yaml", "safety", f"unknown rule {rule!r}: one of {', '.join(SAFETY_RULES)}")
+            continue
+        by_lang = by_lang if isinstance(by_lang, dict) else {}
+        result[rule] = {}
+        for lang in c.languages:
+            phrases = by_lang.get(lang)
+            if not isinstance(phrases, list) or not all(isinstance(p, str) and normalize(p) for p in phrases):
+                c.fail("topics.yaml", f"safety {rule}", f"{lang}: needs a list of phrases")
+                continue
+            result[rule][lang] = tuple(map(str, phrases))
+    return {rule: result[rule] for rule in SAFETY_RULES if rule in result}  # one order, whatever the file's
+
+
+def _examples(c: Checker, topics: dict) -> tuple[Example, ...]:
+    """Read examples.yaml: each a non-empty text, a known language and known topics."""
+    f = "examples.yaml"
+    doc = c.docs.get(f)
+    if doc is None:
+        return ()
+    if not isinstance(doc, list):
+        c.fail(f, "(file)", "not a list")
+        return ()
+    result = []
+    for i, e in enumerate(doc, 1):
+        where = f"example {i}"
+        if not isinstance(e, dict):
+            c.fail(f, where, "write {text: ..., lang: ..., topics: [...]}")
+            continue
+        text, lang, keys = e.get("text"), e.get("lang"), e.get("topics")
+        keys = [] if keys is None else keys
+        if not isinstance(text, str) or not normalize(text):
+            c.fail(f, where, "text: empty")
+            continue
+        if len(text) > EXAMPLE_LIMIT:
+            c.fail(f, where, f"text: longer than {EXAMPLE_LIMIT} characters")
+        if lang not in c.languages:
+            c.fail(f, where, f"lang: unknown language {lang!r}")
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            c.fail(f, where, "topics: a list of topic keys")
+            continue
+        for key in keys:
+            if key not in topics:
+                c.fail(f, where, f"topics: unknown topic {key!r}")
+        result.append(Example(text.strip(), str(lang), tuple(dict.fromkeys(keys))))
+    return tuple(result)

@@ -22,6 +22,10 @@ class Match:
     topics: tuple[str, ...]  # topic keys, most urgent first
     language: str | None  # the one language the words were clearly in, if any
     switch: str | None = None  # a language the sender asked for ("ESPAÑOL")
+    keywords: tuple[tuple[str, str], ...] = ()  # (keyword as found, topic): why each topic matched
+    scores: tuple[tuple[str, float, float], ...] = ()  # (topic, the model's score, its threshold)
+    example: bool = False  # the text is one of the table's examples: its topics, exactly
+    details: tuple[str, ...] = ()  # resources the text names ("chest of hope"): give their details
 
 
 class Matcher:
@@ -53,25 +57,34 @@ class Matcher:
         """Find the topics and the language of ``text``."""
         words = tokens(text)
         hits: list[set[tuple[str, str]]] = []
+        found: list[tuple[str, str]] = []
         switch = None
         known = set()
+        switched = set()
         for i in range(len(words)):
             for n in range(1, min(self.longest, len(words) - i) + 1):
                 gram = words[i : i + n]
                 if gram in self.phrases:
                     hits.append(self.phrases[gram])
+                    found += [(" ".join(gram), topic) for topic in sorted({t for t, _ in self.phrases[gram]})]
                     known.update(range(i, i + n))
                 if gram in self.switch:
-                    switch = self.switch[gram]
+                    switch = self.switch[gram] if switch in (None, self.switch[gram]) else ""
                     known.update(range(i, i + n))
+                    switched.update(range(i, i + n))
         for i, word in enumerate(words):
             if (i not in known and word not in self.hints
                     and FUZZY_MIN_LENGTH <= len(word) <= self.longest_word + 2):  # longer: too far off
                 near = self.closest(word)
                 if near:
                     hits.append(self.phrases[(near,)])
+                    found += [(f"{word} ({near})", topic) for topic in sorted({t for t, _ in self.phrases[(near,)]})]
+        # A switch word switches only when the text is that request ("español", "english please"),
+        # not when it is a word inside a sentence ("hablo español e inglés").
+        if switch and any(i not in switched and w not in self.hints for i, w in enumerate(words)):
+            switch = None
         topics = sorted({topic for hit in hits for topic, _ in hit}, key=self.urgency.__getitem__)
-        return Match(tuple(topics), switch or self._language(words, hits), switch)
+        return Match(tuple(topics), switch or self._language(words, hits), switch or None, tuple(found))
 
     def _closest(self, word: str) -> str | None:
         """The keyword within one typo of ``word`` (two for long words), if any."""

@@ -1,4 +1,5 @@
-"""Text as the bot compares it: lower case, no accents, apostrophes or punctuation. Plain Python."""
+"""Text as the bot compares it: lower case, no accents, apostrophes or punctuation, no letter
+elongation ("ayudaaaa" -> "ayuda"). Plain Python."""
 from __future__ import annotations
 
 import re
@@ -6,13 +7,14 @@ import unicodedata
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _NOT_WORD = re.compile(r"[\W_]+")
+_ELONGATED = re.compile(r"([a-z])\1{2,}")  # a letter three or more times in a row
 
 
 def normalize(text: str) -> str:
-    """Lower-case, drop accents, apostrophes and punctuation: "¡Ayúdame!" -> "ayudame"."""
+    """Lower-case, drop accents, apostrophes, punctuation and elongation: "¡Ayúdaaame!" -> "ayudame"."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return _NOT_WORD.sub(" ", _APOSTROPHES.sub("", plain)).strip()
+    return _ELONGATED.sub(r"\1", _NOT_WORD.sub(" ", _APOSTROPHES.sub("", plain)).strip())
 
 
 def tokens(text: str) -> tuple[str, ...]:

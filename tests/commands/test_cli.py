@@ -165,3 +165,11 @@ def test_reply_tests_load_into_the_table_and_a_folder_without_them_keeps_them(ap
     assert "Nothing to change" in result.output
     runner.invoke(args=["export-data", str(tmp_path / "out")])
     assert "dials: (209) 259-5552" in (tmp_path / "out" / "reply_tests.yaml").read_text()
+
+
+def test_examples_export_as_data_writes_them(app, runner, tmp_path):
+    assert runner.invoke(args=["export-data", str(tmp_path)]).exit_code == 0
+    exported = (tmp_path / "examples.yaml").read_bytes()
+    assert exported == (DATA_DIR / "examples.yaml").read_bytes()  # one example a line, as data/ has them
+    lines = exported.decode().splitlines()
+    assert lines[0].startswith("# ") and all(line.startswith("- {text: ") for line in lines if not line.startswith("#"))

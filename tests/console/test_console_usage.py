@@ -49,7 +49,7 @@ def traffic(client, text):
     """Real texts (5 for HOTLINE, 1 unmatched, 1 in Spanish) and one call connected to line 1."""
     for sender in TEXTERS[:5]:
         assert "(888) 373-7888" in text("I need help, my boss keeps my passport", sender=sender)
-    text("zzz qqq", sender=TEXTERS[5])
+    text("blorp zzz", sender=TEXTERS[5])
     text("ayuda", sender="+12095550199")
     call_and_connect(client)
 

@@ -57,7 +57,7 @@ def test_reply_limit_per_sender(app_config):
 
 
 def test_usage_counts_topics_unmatched_and_languages(app, client, text):
-    text("ayuda")
+    text("necesito ayuda")
     text("xyz")
     text("I am in danger, I need a shelter")
     counts = usage(app)

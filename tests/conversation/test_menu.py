@@ -88,7 +88,7 @@ def test_9_switches_to_the_spanish_menu_where_8_returns(table, matcher):
     assert choose(table, matcher, "es", digits="8").language == "en"
     assert text(choose(table, matcher, "es", digits="9").says) == "Lo siento, esa no es una opción."
     dial = choose(table, matcher, "es", digits="1")
-    assert dial.language == "es" and text(dial.says).startswith("Le comunicamos con Women's Center")
+    assert dial.language == "es" and text(dial.says).startswith("Le comunicamos con la línea de 24 horas contra la trata del Women's Center.")
 
 
 @pytest.mark.parametrize("language, speech, number", [
@@ -124,13 +124,29 @@ def test_a_completed_call_ends_politely(table):
     assert step.kind == "hangup" and text(step.says) == "Thank you for calling. Goodbye."
 
 
-@pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled"])
+@pytest.mark.parametrize("status, said", [
+    ("busy", "{Name} is busy."), ("no-answer", "{Name} did not answer."),
+    ("failed", "The call to {name} did not go through.")])
 @pytest.mark.parametrize("line", ["womens-center-hotline", "chest-of-hope-helpline"])
-def test_a_line_that_does_not_answer_falls_back_to_the_national_hotline(table, status, line):
+def test_a_line_that_does_not_answer_falls_back_to_the_national_hotline(table, status, said, line):
     step = menu.dialed(table, "en", line, status)
     assert step.kind == "dial" and step.dial.key == "national-hotline"
-    assert text(step.says).startswith(f"{table.resources[line].name['en']} did not answer.")
+    name = table.resources[line].name["en"]
+    assert text(step.says).startswith(said.format(name=name, Name=name[0].upper() + name[1:]))
+    assert text(step.says).count("Connecting you to the National Human Trafficking Hotline.") == 1
     assert numbers(step.says) == [NATIONAL]
+
+
+@pytest.mark.parametrize("status, said", [("busy", "está ocupada"), ("no-answer", "no contestó"),
+                                          ("failed", "No se pudo comunicar con la línea")])
+def test_each_failure_has_its_own_spanish_prompt(table, status, said):
+    step = menu.dialed(table, "es", "chest-of-hope-helpline", status)
+    assert said in text(step.says) and "Le comunicamos con la Línea Nacional" in text(step.says)
+
+
+def test_a_canceled_call_is_not_redialed(table):
+    step = menu.dialed(table, "en", "womens-center-hotline", "canceled")
+    assert step.kind == "hangup" and step.dial is None and numbers(step.says) == [WOMENS, NATIONAL]
 
 
 @pytest.mark.parametrize("status", ["busy", "no-answer", "failed"])
@@ -157,10 +173,11 @@ def test_a_closed_line_says_when_it_opens_and_dials_a_24_hour_line(table, matche
     weekdays = with_hours(table, "chest-of-hope-helpline", {"mon-fri": "09:00-17:00"})
     step = choose(weekdays, matcher, digits="2", now=SATURDAY_NOON)
     assert step.kind == "dial" and step.dial.phone == NATIONAL
-    assert text(step.says).startswith("Chest of Hope Helpline is closed now. It opens on Monday at 9:00 AM; its number is (209) 259-5552.")
+    assert text(step.says).startswith("The Chest of Hope Helpline is closed now. It opens on Monday at 9:00 AM; its number is (209) 259-5552.")
     assert numbers(step.says) == [CHEST, NATIONAL]
     spanish = choose(weekdays, matcher, "es", digits="2", now=SATURDAY_NOON)
-    assert "Abre el lunes a las 9:00; su número es el (209) 259-5552." in text(spanish.says)
+    assert text(spanish.says).startswith("La línea de ayuda de Chest of Hope está cerrada ahora. "
+                                         "Abre el lunes a las 9:00; su número es el (209) 259-5552.")
     assert choose(weekdays, matcher, digits="2", now=MONDAY_TEN).dial.phone == CHEST
     evening = with_hours(table, "chest-of-hope-helpline", {"daily": "18:30-22:00"})
     assert "opens on Saturday at 6:30 PM" in text(choose(evening, matcher, digits="2", now=SATURDAY_NOON).says)
@@ -185,7 +202,7 @@ def test_hints_come_from_the_menu_language_keywords(table):
 
 def test_a_number_stays_a_part_of_its_own(table):
     said = menu.say(table, "en", "number", table.resources["national-hotline"])
-    assert said.parts == ("National Human Trafficking Hotline: ", menu.Phone(NATIONAL), ".")
+    assert said.parts == ("The National Human Trafficking Hotline: ", menu.Phone(NATIONAL), ".")
     assert said.parts[1].display == "(888) 373-7888"
 
 

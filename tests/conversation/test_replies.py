@@ -13,7 +13,8 @@ from conftest import DATA_DIR
 GSM_BASIC = ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
              "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 GSM_EXTENDED = "^{}\\[~]|€\f"
-DANGER = {"en": "In immediate danger? Call 911.", "es": "¿En peligro inmediato? Llame al 911."}
+DANGER = {"en": "In danger now? Call 911.", "es": "¿En peligro? Llame al 911."}
+BUDGET = {"en": (2, 3), "es": (4, 5)}  # segments: one topic, any reply (issue 10)
 LINES_24_7 = ("(209) 948-1911", "(888) 373-7888")
 
 
@@ -51,18 +52,33 @@ def test_every_reply_says_nobody_reads_the_texts(table):
         assert table.messages[language]["automated"] in reply.splitlines(), (language, topics)
 
 
-def test_english_replies_are_gsm7_within_three_segments(table):
+def test_replies_fit_their_segment_budget_english_in_gsm7(table):
     for language, topics, reply in every_reply(table):
         encoding, count = oracle_segments(reply)
         assert (encoding, count) == (segments.encoding(reply), segments.segments(reply))
         if language == "en":
             assert encoding == "GSM-7", (topics, [c for c in reply if c not in GSM_BASIC + GSM_EXTENDED])
-            assert count <= 3, (topics, count)
-        assert count <= table.languages[language].max_segments, (language, topics, count)
+        one, many = BUDGET[language]
+        assert count <= (one if len(topics) <= 1 else many), (language, topics, count)
+        assert count <= replies.budget(table, topics, language)
+
+
+def test_trafficking_danger_and_report_replies_give_both_24_7_lines(table):
+    for language, topics, reply in every_reply(table):
+        if {"DANGER", "HOTLINE", "REPORT"} & set(topics):
+            assert all(n in reply for n in LINES_24_7), (language, topics)
+
+
+def test_a_named_line_gets_its_details(table):
+    reply = replies.sms(table, ["HOUSING"], "en", details=["chest-of-hope-helpline"])
+    assert "transitional housing" in reply and segments.segments(reply) <= 2
+    assert "transitional housing" not in replies.sms(table, ["HOUSING"], "en")
 
 
 @pytest.mark.parametrize("topic, numbers", [
     ("DANGER", ["911", "(209) 948-1911", "(888) 373-7888"]),
+    ("REPORT", ["(888) 373-7888", "(209) 948-1911"]),
+    ("CONFIDENTIAL", ["(888) 373-7888"]),
     ("HOTLINE", ["(209) 948-1911", "(888) 373-7888"]),
     ("HOUSING", ["(209) 259-5552", "(209) 948-1911"]),
     ("INFO", ["(888) 373-7888"]),
@@ -76,19 +92,31 @@ def test_topic_numbers_in_urgency_order(table, topic, numbers):
 
 def test_resource_line_shows_name_number_hours_and_use(table):
     line = replies.resource_line(table.resources["womens-center-hotline"], table.messages["en"], "en")
-    assert line == ("Women's Center 24-hour Human Trafficking hotline: (209) 948-1911, 24/7. "
+    assert line == ("The Women's Center 24-hour Human Trafficking hotline: (209) 948-1911, 24/7. "
                     "Help for victims of human trafficking.")
+    brief = replies.resource_line(table.resources["womens-center-hotline"], table.messages["en"], "en", brief=True)
+    assert brief == "Women's Center: (209) 948-1911, 24/7"
 
 
 def test_unknown_hours_are_not_shown(table):
     line = replies.resource_line(table.resources["chest-of-hope-helpline"], table.messages["en"], "en")
-    assert line.startswith("Chest of Hope Helpline: (209) 259-5552. ")
+    assert line.startswith("The Chest of Hope Helpline: (209) 259-5552. ")
 
 
-def test_info_gives_the_facts_and_the_task_force(table):
-    reply = replies.sms(table, ["INFO"], "en")
-    for fact in ("top-3 state", "18,000-20,000", "10,000", "Task Force", "End Human Trafficking in San Joaquin County"):
-        assert fact in reply
+def test_info_gives_the_facts(table):
+    for language, facts in {"en": ("top-3 state", "18,000-20,000", "10,000"),
+                            "es": ("3 estados", "18,000-20,000", "10,000", "niñas y niños")}.items():
+        reply = replies.sms(table, ["INFO"], language)
+        assert all(fact in reply for fact in facts), language
+
+
+def test_confidential_and_report_say_only_the_sourced_facts(table):
+    confidential = replies.sms(table, ["CONFIDENTIAL"], "en")
+    for fact in ("confidential", "limits", "not police or immigration", "interpreters", "T visa"):
+        assert fact in confidential
+    report = replies.sms(table, ["REPORT"], "en")
+    for fact in ("24/7", "text", "online tip form", "anonymous", "233733", "(209) 948-1911"):
+        assert fact in report
 
 
 def test_unmatched_reply_is_the_keyword_menu(table):
@@ -97,8 +125,8 @@ def test_unmatched_reply_is_the_keyword_menu(table):
 
 
 def test_topics_that_do_not_fit_are_named(table):
-    reply = replies.sms(table, ["DANGER", "HOTLINE", "HOUSING", "INFO"], "en")
-    assert "More: text HOUSING, INFO." in reply
+    reply = replies.sms(table, ["DANGER", "HOTLINE", "HOUSING", "REPORT", "CONFIDENTIAL", "INFO"], "en")
+    assert "More: text" in reply and "INFO" in reply.splitlines()[-3]
     assert segments.segments(reply) <= 3
 
 

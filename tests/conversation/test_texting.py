@@ -32,7 +32,7 @@ def test_start_opts_back_in_with_the_start_topic(table, matcher):
     outcome = answer(table, matcher, "UNSTOP", SenderState(language="es", opted_out=True))
     assert not outcome.state.opted_out
     assert outcome.topics == (table.start_topic,)
-    assert "¿En peligro inmediato? Llame al 911." in outcome.body
+    assert "¿En peligro? Llame al 911." in outcome.body
 
 
 def test_neutral_text_keeps_the_remembered_language(table, matcher):

@@ -29,7 +29,7 @@ def test_default_data_is_valid():
     assert table.resources["national-hotline"].phone == "+18883737888"
     assert table.resources["national-hotline"].text == "233733"
     assert table.resources["emergency-911"].phone == "911"
-    assert [t.key for t in table.topics] == ["DANGER", "HOTLINE", "HOUSING", "INFO"]
+    assert [t.key for t in table.topics] == ["DANGER", "HOTLINE", "HOUSING", "REPORT", "CONFIDENTIAL", "INFO"]
 
 
 def test_default_data_is_not_marked_verified():
@@ -119,3 +119,25 @@ def test_yaml_syntax_error(tmp_path):
     with pytest.raises(DataError) as caught:
         read_table(tmp_path)
     assert str(caught.value).startswith("topics.yaml: (file): cannot be read")
+
+
+def test_examples_are_checked(docs):
+    docs["examples.yaml"] = [{"text": "  ", "lang": "en", "topics": []},
+                             {"text": "help", "lang": "fr", "topics": ["HOTLINE"]},
+                             {"text": "help", "lang": "en", "topics": ["NOPE"]},
+                             {"text": "x" * 1601, "lang": "en", "topics": []},
+                             "just a string"]
+    assert problems(docs) == [
+        "examples.yaml: example 1: text: empty",
+        "examples.yaml: example 2: lang: unknown language 'fr'",
+        "examples.yaml: example 3: topics: unknown topic 'NOPE'",
+        "examples.yaml: example 4: text: longer than 1600 characters",
+        "examples.yaml: example 5: write {text: ..., lang: ..., topics: [...]}",
+    ]
+
+
+def test_safety_rules_are_checked(docs):
+    docs["topics.yaml"]["safety"]["adult"] = {"en": ["x"], "es": ["x"]}
+    docs["topics.yaml"]["safety"]["minor"]["es"] = "menor"
+    assert sorted(problems(docs)) == ["topics.yaml: safety minor: es: needs a list of phrases",
+                                      "topics.yaml: safety: unknown rule 'adult': one of minor, commercial_sex, cry"]

@@ -27,13 +27,14 @@ from bot import create_app
 from bot.conversation import menu, replies, texting
 from bot.table.files import read_table
 from bot.understanding.matching import Matcher
+from bot.store.snapshots import build
 from bot.phones import display
 from bot.conversation.segments import GSM7, encoding, segments
 from conftest import AUTH_TOKEN, DATA_DIR, database_url, sign
 
 BASE = "http://localhost"
 TABLE = read_table(DATA_DIR)
-MATCHER = Matcher(TABLE)
+MATCHER = build(TABLE, None, None, DATA_DIR.parent / "instance" / "models", wait=True).matcher  # keywords + model
 LIMIT = 64 * 1024  # MAX_CONTENT_LENGTH
 NATIONAL_SPOKEN = "(888) 373-7888"  # the number the voice last resort says and the menu's fallback line
 ALWAYS_OPEN = {display(r.phone) for r in TABLE.resources.values() if r.always_open and r.phone.startswith("+")}
@@ -176,7 +177,7 @@ def test_reply_for_any_matched_topics(topics, language):
     check_sms_text(body)
     words = TABLE.messages[language]
     assert body.endswith(f"{words['danger']}\n{words['automated']}")
-    assert segments(body) <= TABLE.languages[language].max_segments
+    assert segments(body) <= replies.budget(TABLE, ordered, language)
     if TABLE.languages[language].gsm7:
         assert encoding(body) == GSM7
 
@@ -189,7 +190,7 @@ def test_answer_to_any_text(text, remembered, opted_out, opt_out_type):
     assert outcome.language in TABLE.languages or outcome.language in others
     if outcome.body is not None:
         check_sms_text(outcome.body)
-        limit = (TABLE.languages[outcome.language].max_segments if outcome.language in TABLE.languages
+        limit = (replies.budget(TABLE, outcome.topics, outcome.language) if outcome.language in TABLE.languages
                  else TABLE.interpreting.max_segments)
         assert segments(outcome.body) <= limit
 

@@ -19,7 +19,7 @@ def test_database_down(app_config, tmp_path):
     # texts are still answered, from data/ read at start-up
     root = parse_twiml(post_signed(client, "/sms", {"From": "+12095550100", "Body": "I need a place to stay"}))
     assert "(209) 259-5552" in root.find("Message").text
-    assert "In immediate danger? Call 911." in root.find("Message").text
+    assert "In danger now? Call 911." in root.find("Message").text
 
 
 def test_database_lost_while_running(app_config, tmp_path, data_copy):

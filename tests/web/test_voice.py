@@ -119,14 +119,23 @@ def test_a_key_connects_after_saying_name_and_number(call, key, number, spoken):
 
 
 @pytest.mark.parametrize("key", ["1", "2"])
-@pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled"])
-def test_a_line_that_does_not_answer_falls_back_to_the_national_hotline(call, key, status):
+@pytest.mark.parametrize("status, words", [("busy", "is busy"), ("no-answer", "did not answer"),
+                                           ("failed", "did not go through")])
+def test_a_line_that_does_not_answer_falls_back_to_the_national_hotline(call, key, status, words):
     call.press(key)
     call.dial_ends(status)
-    assert call.dialing == NATIONAL and "did not answer" in said(call.root)
+    assert call.dialing == NATIONAL and words in said(call.root)
     assert spoken_numbers(call.root) == [NATIONAL_SPOKEN]
     call.dial_ends(status)
     assert call.root[-1].tag == "Hangup" and NATIONAL_SPOKEN in spoken_numbers(call.root)
+
+
+@pytest.mark.parametrize("key", ["1", "2"])
+def test_a_canceled_call_is_not_redialed(call, key):
+    call.press(key)
+    call.dial_ends("canceled")
+    assert call.root[-1].tag == "Hangup" and call.dialing is None
+    assert NATIONAL_SPOKEN in spoken_numbers(call.root)  # a caller still on the line hears the 24/7 numbers
 
 
 @pytest.mark.parametrize("key", ["1", "2", "3"])
@@ -232,7 +241,7 @@ def test_three_silent_rounds_in_spanish(call):
     call.press("9")
     for _ in range(3):
         call.silence()
-    assert call.root[-1].tag == "Hangup" and said(call.root).startswith("No recibimos una opción.")
+    assert call.root[-1].tag == "Hangup" and said(call.root).startswith("No recibimos ninguna opción.")
 
 
 def test_every_path_of_the_default_menu_ends_in_a_dial_or_the_national_hotline(client):
@@ -327,7 +336,7 @@ def test_a_closed_line_is_not_dialed(app_config, tmp_path, monkeypatch):
     call.start()
     call.press("2")
     assert call.dialing == NATIONAL
-    assert said(call.root).startswith("Chest of Hope Helpline is closed now. It opens on Monday at 9:00 AM")
+    assert said(call.root).startswith("The Chest of Hope Helpline is closed now. It opens on Monday at 9:00 AM")
     app.extensions["store"].engine.dispose()
 
 

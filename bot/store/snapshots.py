@@ -1,0 +1,115 @@
+"""Snapshots of the resource table (table, understanding, trained model), built off the request path.
+
+Training is deterministic and keyed by the training data (examples, keywords, hints), so a model is
+trained once per content: kept in this process (``MODELS``) and as a file in the instance folder,
+which the other workers and the next start read instead of training again.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..table.model import Table
+from ..understanding.classifier import Model
+from ..understanding.understander import Understander, fingerprint, train_model, training_data
+
+log = logging.getLogger(__name__)
+MODELS: dict[str, Model] = {}  # fingerprint -> model, shared by every app in this process
+_TRAINING = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    table: Table
+    matcher: Understander  # keywords, examples and the classifier: ``matcher.match(text)``
+    version: int | None  # None: read from data/, not from the database
+    model_key: str = ""  # the fingerprint of the model in use ("" : none yet)
+    wanted_key: str = ""  # the fingerprint this table's model has; differs while it trains
+
+
+def cached_model(key: str, folder: Path | None) -> Model | None:
+    """The model for ``key`` from this process or the instance folder, if it was trained before."""
+    model = MODELS.get(key)
+    if model is None and folder is not None:
+        try:
+            model = pickle.loads((folder / f"{key}.pickle").read_bytes())
+            MODELS[key] = model
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+    return model
+
+
+def trained_model(table: Table, folder: Path | None) -> tuple[str, Model]:
+    """The table's model: cached, or trained now (one training at a time in a process)."""
+    data = training_data(table)
+    key = fingerprint(data)
+    with _TRAINING:
+        model = cached_model(key, folder)
+        if model is None:
+            log.info("training the classifier on %d examples", len(table.examples))
+            model = train_model(data)
+            MODELS[key] = model
+            _save(folder, key, model)
+    return key, model
+
+
+def build(table: Table, version: int | None, previous: Snapshot | None, folder: Path | None,
+          wait: bool) -> Snapshot:
+    """A snapshot of ``table``; without ``wait``, an untrained model is replaced by the previous one
+    (its examples still match exactly at once) until the background build trains it."""
+    key = fingerprint(training_data(table))
+    model = cached_model(key, folder)
+    if model is None and wait:
+        key, model = trained_model(table, folder)
+    if model is not None:
+        return Snapshot(table, Understander(table, model), version, key, key)
+    old = previous.matcher.model if previous else None
+    return Snapshot(table, Understander(table, old), version, previous.model_key if previous else "", key)
+
+
+def _save(folder: Path | None, key: str, model: Model) -> None:
+    """Write the model where the other workers find it (atomically); errors are only logged."""
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{key}.{os.getpid()}.part"
+        partial.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(folder / f"{key}.pickle")
+    except OSError as exc:
+        log.warning("could not cache the trained model (%s)", exc)
+
+
+class Builder:
+    """A daemon thread that calls ``step`` every ``seconds`` (the table check and any training)."""
+
+    def __init__(self, step: Callable[[], None], seconds: float):
+        """Remember what to run; the thread starts on the first ``ensure``."""
+        self.step, self.seconds = step, seconds
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+        self.lock = threading.Lock()
+
+    def ensure(self) -> None:
+        """Start the thread in this process if it is not running (a forked worker starts its own)."""
+        if self.thread is not None and self.pid == os.getpid() and self.thread.is_alive():
+            return
+        with self.lock:
+            if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+                self.pid = os.getpid()
+                self.thread = threading.Thread(target=self._run, name="table-snapshots", daemon=True)
+                self.thread.start()
+
+    def _run(self) -> None:
+        """Run ``step`` forever; an error is logged and the next round tries again."""
+        stop = threading.Event()
+        while not stop.wait(self.seconds):
+            try:
+                self.step()
+            except Exception:  # noqa: BLE001 - the thread must survive anything
+                log.exception("building the table snapshot failed; trying again")

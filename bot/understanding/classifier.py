@@ -1,0 +1,163 @@
+"""Topics and language learned from example texts: TF-IDF over word and character n-grams, one
+logistic regression per topic (and per language), thresholds chosen by cross-validation.
+
+scikit-learn only trains; a prediction is the text's sparse TF-IDF vector times the trained weight
+matrix (numpy), which is what keeps one text well under a millisecond. Training is deterministic:
+the same examples give the same weights on every worker.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .normalize import normalize
+
+CHAR_NGRAMS = (2, 5)  # character n-grams, inside and across word boundaries
+FOLDS = 4  # cross-validation folds for the thresholds
+C = 8.0  # inverse regularization of each logistic regression
+BETA = {"DANGER": 2.0}  # F-beta weight of recall when choosing a threshold (default below)
+DEFAULT_BETA = 1.5
+THRESHOLD_RANGE = (0.1, 0.7)
+LANGUAGE_CONFIDENCE = 0.65  # below this, the text says nothing clear about its language
+
+
+def features(norm: str) -> list[str]:
+    """The features of a normalized text: words, word pairs and character n-grams."""
+    words = norm.split()
+    out = [f"w:{w}" for w in words] + [f"b:{a} {b}" for a, b in zip(words, words[1:])]
+    padded = f" {norm} "
+    for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
+        out += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+    return out
+
+
+@dataclass(frozen=True)
+class Sample:
+    text: str
+    language: str
+    topics: tuple[str, ...]
+
+
+@dataclass
+class Model:
+    """Trained weights: what ``scores`` and ``language`` need, and nothing of scikit-learn."""
+
+    topics: tuple[str, ...]
+    languages: tuple[str, ...]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    weights: np.ndarray  # features x topics
+    bias: np.ndarray
+    thresholds: np.ndarray
+    language_weights: np.ndarray  # features x languages
+    language_bias: np.ndarray
+    common: frozenset[str] = frozenset()  # words too common to say anything (the languages' hints)
+
+    def knows(self, norm: str) -> bool:
+        """True when the text has a word the examples use that is not a common one: without one,
+        character n-grams alone (a name, a typo of nothing, "banana bread") must not pick a topic."""
+        return any(f"w:{w}" in self.vocabulary and w not in self.common for w in norm.split())
+
+    def _vector(self, norm: str) -> tuple[np.ndarray, np.ndarray]:
+        """The text's TF-IDF vector (sublinear tf, l2-normalized) as indexes and values."""
+        counts = Counter(f for f in features(norm) if f in self.vocabulary)
+        if not counts:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        index = np.fromiter((self.vocabulary[f] for f in counts), dtype=np.int64, count=len(counts))
+        values = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=len(counts))
+        values *= self.idf[index]
+        values /= np.sqrt(values @ values)
+        return index, values
+
+    def scores(self, norm: str) -> dict[str, float]:
+        """The probability of each topic for a normalized text."""
+        index, values = self._vector(norm)
+        logits = values @ self.weights[index] + self.bias
+        return dict(zip(self.topics, (1.0 / (1.0 + np.exp(-logits))).tolist()))
+
+    def predict(self, scores: Mapping[str, float]) -> tuple[str, ...]:
+        """The topics whose score reaches their threshold."""
+        return tuple(t for t, limit in zip(self.topics, self.thresholds) if scores[t] >= limit)
+
+    def threshold(self, topic: str) -> float:
+        """The score a topic needs."""
+        return float(self.thresholds[self.topics.index(topic)])
+
+    def language(self, norm: str) -> str | None:
+        """The language a normalized text is written in, or None when it does not say."""
+        if len(self.languages) < 2 or not any(f"w:{w}" in self.vocabulary for w in norm.split()):
+            return None  # not one word the examples use: nothing to judge the language by
+        index, values = self._vector(norm)
+        logits = values @ self.language_weights[index] + self.language_bias
+        probs = np.exp(logits - logits.max())
+        probs /= probs.sum()
+        best = int(probs.argmax())
+        return self.languages[best] if probs[best] >= LANGUAGE_CONFIDENCE else None
+
+
+def samples(examples: Iterable[tuple[str, str, Sequence[str]]],
+            keywords: Mapping[str, Mapping[str, Sequence[str]]],
+            hints: Mapping[str, Sequence[str]] = {}) -> list[Sample]:
+    """Training samples: the examples, each keyword as a short example of its topic, each hint word
+    as an example of its language with no topic."""
+    out = [Sample(normalize(text), lang, tuple(topics)) for text, lang, topics in examples]
+    for topic, by_language in keywords.items():
+        for lang, phrases in by_language.items():
+            out += [Sample(normalize(p), lang, (topic,)) for p in phrases]
+    for lang, words in hints.items():
+        out += [Sample(normalize(w), lang, ()) for w in words]
+    return [s for s in out if s.text]
+
+
+def train(topics: Sequence[str], languages: Sequence[str], data: Sequence[Sample],
+          common: Iterable[str] = ()) -> Model:
+    """Fit the vectorizer, a logistic regression per topic and per language; thresholds by CV."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, lowercase=False)
+    X = vectorizer.fit_transform([s.text for s in data])
+    n_features = X.shape[1]
+    weights, bias, thresholds = np.zeros((n_features, len(topics))), np.zeros(len(topics)), []
+    for j, topic in enumerate(topics):
+        y = np.array([topic in s.topics for s in data], dtype=int)
+        if y.min() == y.max():  # no example (or only examples) of this topic: keywords only
+            bias[j], thresholds = -10.0, thresholds + [1.0]
+            continue
+        model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced")
+        folds = StratifiedKFold(min(FOLDS, int(y.sum()), int(len(y) - y.sum())), shuffle=True, random_state=0)
+        if folds.n_splits >= 2:
+            cv = cross_val_predict(model, X, y, cv=folds, method="predict_proba")[:, 1]
+            thresholds.append(_best_threshold(y, cv, BETA.get(topic, DEFAULT_BETA)))
+        else:
+            thresholds.append(0.5)
+        model.fit(X, y)
+        weights[:, j], bias[j] = model.coef_[0], model.intercept_[0]
+    lang_weights, lang_bias = np.zeros((n_features, len(languages))), np.zeros(len(languages))
+    y_lang = np.array([languages.index(s.language) if s.language in languages else -1 for s in data])
+    for j in range(len(languages)):
+        y = (y_lang == j).astype(int)
+        if 0 < y.sum() < len(y):
+            model = LogisticRegression(C=C, solver="liblinear").fit(X, y)
+            lang_weights[:, j], lang_bias[j] = model.coef_[0], model.intercept_[0]
+    return Model(tuple(topics), tuple(languages), dict(vectorizer.vocabulary_), vectorizer.idf_.copy(),
+                 weights, bias, np.array(thresholds), lang_weights, lang_bias, frozenset(common))
+
+
+def _best_threshold(y: np.ndarray, scores: np.ndarray, beta: float) -> float:
+    """The score limit with the best F-beta on held-out predictions (recall weighted by beta)."""
+    best, best_f = 0.5, -1.0
+    for limit in np.arange(THRESHOLD_RANGE[0], THRESHOLD_RANGE[1] + 1e-9, 0.025):
+        predicted = scores >= limit
+        tp = float((predicted & (y == 1)).sum())
+        precision = tp / max(predicted.sum(), 1)
+        recall = tp / max(y.sum(), 1)
+        f = (1 + beta**2) * precision * recall / max(beta**2 * precision + recall, 1e-9)
+        if f > best_f + 1e-9:
+            best, best_f = float(limit), f
+    return round(best, 3)

@@ -1,0 +1,117 @@
+"""One text in, its topics and language out: the table's examples exactly, the keywords, the
+classifier, then the safety rules. Plain Python over a ``Table`` and a trained ``Model``."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+
+from ..table.model import Table
+from .classifier import Model, samples, train
+from .matching import Match, Matcher
+from .normalize import normalize, tokens
+
+MODEL_VERSION = "3"  # bump when the features or the training change: old cached models are dropped
+
+
+def training_data(table: Table) -> dict:
+    """Everything the classifier learns from, as plain data (lists of strings per topic and language)."""
+    return {
+        "version": MODEL_VERSION,
+        "topics": [t.key for t in table.topics],
+        "languages": list(table.languages),
+        "examples": [[e.text, e.language, list(e.topics)] for e in table.examples],
+        "keywords": {t.key: {lang: list(words) for lang, words in t.keywords.items()} for t in table.topics},
+        "hints": {code: list(lang.hints) for code, lang in table.languages.items()},
+    }
+
+
+def fingerprint(data: dict) -> str:
+    """A key of the training data: the same data, the same model (for caches)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def train_model(data: dict) -> Model:
+    """Train the classifier on ``training_data(table)`` (deterministic; seconds, not milliseconds)."""
+    common = {normalize(w) for words in data["hints"].values() for w in words}
+    return train(data["topics"], data["languages"],
+                 samples(data["examples"], data["keywords"], data["hints"]), common)
+
+
+class Understander:
+    """Reads texts for one table: ``match(text)`` is what the conversation asks."""
+
+    def __init__(self, table: Table, model: Model | None):
+        """Index the keywords and the examples; ``model`` None: keywords and examples only."""
+        self.matcher = Matcher(table)
+        self.model = model if model is not None and model.topics == tuple(t.key for t in table.topics) else None
+        self.urgency = {t.key: t.urgency for t in table.topics}
+        self.exact = {normalize(e.text): e for e in table.examples}
+        self.keyword_texts = {normalize(p) for t in table.topics for ps in t.keywords.values() for p in ps}
+        self.safety = {rule: {lang: [tokens(p) for p in phrases] for lang, phrases in by_lang.items()}
+                       for rule, by_lang in table.safety.items()}
+        self.names = {}  # how callers name a line (its menu option's phrases of 2+ words) -> resource key
+        for option in table.menu:
+            for phrases in option.keywords.values():
+                for phrase in phrases:
+                    if option.resource and len(tokens(phrase)) >= 2:
+                        self.names.setdefault(normalize(phrase), option.resource)
+
+    def match(self, text: str) -> Match:
+        """The topics of ``text`` (most urgent first), its language, and why."""
+        norm = normalize(text)
+        found = self.matcher.match(text)
+        details = tuple(dict.fromkeys(key for name, key in self.names.items() if f" {name} " in f" {norm} "))
+        if found.switch:  # "ESPAÑOL", "english please": a request for a language, not a topic
+            return replace(found, details=details)
+        bare = norm in self.keyword_texts  # the whole text is a keyword ("AYUDA"): its rule holds too
+        example = self.exact.get(norm)
+        if example is not None:
+            topics = set(example.topics) | (set(found.topics) | self._safety(norm) if bare else set())
+            return replace(found, topics=self._ordered(topics), language=example.language, example=True,
+                           details=details)
+        if bare:
+            return replace(found, topics=self._ordered(set(found.topics) | self._safety(norm)), details=details)
+        topics = set(found.topics)
+        scores: tuple = ()
+        language = found.language
+        if self.model is not None and norm:
+            by_topic = self.model.scores(norm)
+            if self.model.knows(norm):
+                topics.update(self.model.predict(by_topic))
+            scores = tuple((t, round(s, 3), self.model.threshold(t)) for t, s in by_topic.items())
+            if not found.switch:
+                language = self.model.language(norm) or found.language
+        topics.update(self._safety(norm))
+        return replace(found, topics=self._ordered(topics), language=language, scores=scores, details=details)
+
+    def _safety(self, norm: str) -> set[str]:
+        """The table's ``safety`` phrases: a minor in commercial sex always gets HOTLINE; a text that is
+        only a cry for help ("HELP", "auxilio") gets DANGER first."""
+        words = f" {norm} "
+        cry = any(tokens(norm) == p for ps in self.safety.get("cry", {}).values() for p in ps)
+        def says(rule: str) -> bool:
+            """True when a phrase of ``rule`` is in the text, in any language."""
+            return any(f" {' '.join(p)} " in words for ps in self.safety.get(rule, {}).values() for p in ps)
+        found = {"HOTLINE"} if says("minor") and says("commercial_sex") else set()
+        return (found | ({"DANGER"} if cry else set())) & self.urgency.keys()
+
+    def _ordered(self, topics) -> tuple[str, ...]:
+        """Topics most urgent first (unknown ones dropped)."""
+        return tuple(sorted((t for t in topics if t in self.urgency), key=self.urgency.__getitem__))
+
+
+
+def explain(match: Match) -> list[str]:
+    """Why a text got its topics, as staff read it: the example, the keywords, the model's scores."""
+    if match.example:
+        return [f"this exact text is an example of: {', '.join(match.topics) or 'no topic'}"]
+    lines = [f"keyword {phrase!r} -> {topic}" for phrase, topic in match.keywords]
+    for topic, score, limit in sorted(match.scores, key=lambda s: -s[1]):
+        if score >= limit or score >= limit / 2:
+            lines.append(f"model {topic}: {score:.2f} (needs {limit:.2f}){'' if score >= limit else ', not enough'}")
+    if match.switch:
+        lines.append(f"asks for language {match.switch}")
+    if match.details:
+        lines.append(f"names a line: {', '.join(match.details)}")
+    return lines or ["no keyword, and no topic scored near its threshold"]

@@ -1,0 +1,63 @@
+"""The classifier: deterministic training, predictions served from the weights equal scikit-learn's."""
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from bot.understanding import classifier
+from bot.understanding.normalize import normalize
+
+EXAMPLES = [
+    ("my boss took my passport and i cant leave", "en", ["HOTLINE"]),
+    ("they make me work all day for no pay and say i owe them", "en", ["HOTLINE"]),
+    ("he has a gun and says he will kill me", "en", ["DANGER"]),
+    ("im locked in a room please come now", "en", ["DANGER", "HOTLINE"]),
+    ("i need a place to sleep tonight", "en", ["HOUSING"]),
+    ("we got kicked out and have nowhere to go", "en", ["HOUSING"]),
+    ("el patron tiene mi pasaporte y no me paga", "es", ["HOTLINE"]),
+    ("me obligan a trabajar sin pago", "es", ["HOTLINE"]),
+    ("tiene una pistola y me va a matar", "es", ["DANGER"]),
+    ("necesito un lugar para dormir hoy", "es", ["HOUSING"]),
+    ("no tengo donde quedarme con mis hijos", "es", ["HOUSING"]),
+    ("hola", "es", []), ("gracias", "es", []), ("hi", "en", []), ("thanks", "en", []),
+]
+TOPICS = ["DANGER", "HOTLINE", "HOUSING"]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return classifier.samples(EXAMPLES, {"HOTLINE": {"en": ["help"], "es": ["ayuda"]}})
+
+
+@pytest.fixture(scope="module")
+def model(data):
+    return classifier.train(TOPICS, ["en", "es"], data)
+
+
+def test_training_is_deterministic(data, model):
+    again = classifier.train(TOPICS, ["en", "es"], data)
+    assert again.vocabulary == model.vocabulary
+    assert np.array_equal(again.weights, model.weights) and np.array_equal(again.thresholds, model.thresholds)
+
+
+def test_scores_from_the_weights_equal_scikit_learn(data, model):
+    vectorizer = TfidfVectorizer(analyzer=classifier.features, sublinear_tf=True, lowercase=False)
+    X = vectorizer.fit_transform([s.text for s in data])
+    y = np.array([("HOTLINE" in s.topics) for s in data], dtype=int)
+    reference = LogisticRegression(C=classifier.C, solver="liblinear", class_weight="balanced").fit(X, y)
+    for text in ("the boss keeps my papers", "me quitaron los papeles", "necesito ayuda", "zzz"):
+        norm = normalize(text)
+        expected = reference.predict_proba(vectorizer.transform([norm]))[0, 1]
+        assert model.scores(norm)["HOTLINE"] == pytest.approx(expected, abs=1e-9)
+
+
+def test_it_generalizes_past_its_examples(model):
+    scores = model.scores(normalize("my employer keeps my passport and doesnt pay me"))
+    assert scores["HOTLINE"] >= model.threshold("HOTLINE") > scores["HOUSING"]
+    assert model.language(normalize("necesito un lugar donde dormir")) == "es"
+    assert model.language(normalize("i need somewhere to sleep")) == "en"
+
+
+def test_texts_without_letters_say_nothing(model):
+    assert model.language("") is None
+    assert not model.knows("")

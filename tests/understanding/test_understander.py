@@ -1,0 +1,85 @@
+"""Understanding a text on the default table: examples exactly, keywords, the model, safety, language."""
+import dataclasses
+
+import pytest
+
+from bot.store.snapshots import build
+from bot.table.files import read_table
+from bot.table.model import Example
+from bot.understanding.normalize import normalize
+from bot.understanding.understander import explain
+from conftest import DATA_DIR
+
+MODELS = DATA_DIR.parent / "instance" / "models"
+
+
+@pytest.fixture(scope="module")
+def table():
+    return read_table(DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def understander(table):
+    return build(table, None, None, MODELS, wait=True).matcher
+
+
+def test_elongated_letters_are_one():
+    assert normalize("AYUDAAAA!!") == "ayuda" and normalize("helllp me") == "help me"
+    assert normalize("llamar") == "llamar"  # a double letter stays
+
+
+@pytest.mark.parametrize("text, language", [
+    ("hablo español e ingles", "es"),  # a switch word inside a sentence does not switch
+    ("gracias", "es"),
+    ("español", "es"),
+    ("english please", "en"),
+])
+def test_language_from_the_whole_text(understander, text, language):
+    assert understander.match(text).language == language
+
+
+def test_switch_only_when_asked(understander):
+    assert understander.match("hablo español e ingles").switch is None
+    assert understander.match("Español").switch == "es"
+
+
+@pytest.mark.parametrize("text", ["?", "👍", "..."])
+def test_no_words_no_language(understander, text):
+    match = understander.match(text)
+    assert match.language is None and match.topics == ()
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("mi jefe tiene mi pasaporte", "HOTLINE"),
+    ("me tienen encerrada ayudaaaa", "DANGER"),
+    ("is this confidential? do i have to give my name", "CONFIDENTIAL"),
+    ("my neighbor's crew never gets paid, who do i tell", "REPORT"),
+])
+def test_free_text_gets_its_topic(understander, text, topic):
+    assert topic in understander.match(text).topics
+
+
+def test_a_minor_in_commercial_sex_always_gets_hotline(table):
+    bare = build(dataclasses.replace(table, examples=()), None, None, None, wait=False).matcher  # no model at all
+    match = bare.match("im 16 and my bf makes me sleep with men for money")
+    assert "HOTLINE" in match.topics and "HOUSING" not in match.topics
+
+
+@pytest.mark.parametrize("text", ["HELP", "help!!", "Ayúdame", "auxilio"])
+def test_a_bare_cry_for_help_gets_danger_first(understander, text):
+    assert understander.match(text).topics[0] == "DANGER"
+
+
+def test_an_example_gets_its_own_topics_exactly(table):
+    text = "The blue heron left at dawn"
+    taught = dataclasses.replace(table, examples=table.examples + (Example(text, "en", ("REPORT",)),))
+    stale = build(taught, None, None, None, wait=False).matcher  # no model trained for it yet
+    match = stale.match("the blue HERON left at dawn!!")
+    assert match.topics == ("REPORT",) and match.example
+    assert explain(match) == ["this exact text is an example of: REPORT"]
+
+
+def test_explain_names_keywords_and_scores(understander):
+    lines = explain(understander.match("i need a shelter, my boss took my passport"))
+    assert any(line.startswith("keyword 'shelter' -> HOUSING") for line in lines)
+    assert any(line.startswith("model HOTLINE") for line in lines)
