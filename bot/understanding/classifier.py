@@ -19,7 +19,9 @@ from .normalize import normalize
 CHAR_NGRAMS = (2, 5)  # character n-grams, inside and across word boundaries
 FOLDS = 4  # cross-validation folds for the thresholds
 C = 8.0  # inverse regularization of each logistic regression
-BETA = {"DANGER": 2.0}  # F-beta weight of recall when choosing a threshold (default below)
+RECALLED_FIRST = "DANGER"  # the topic whose recall matters most: a lower threshold, never crowded out
+BETA = {RECALLED_FIRST: 2.0}  # F-beta weight of recall when choosing a threshold (default below)
+RELATIVE = 0.6  # another topic also needs this share of the text's top score (fewer stray extra topics)
 DEFAULT_BETA = 1.5
 THRESHOLD_RANGE = (0.1, 0.7)
 LANGUAGE_CONFIDENCE = 0.65  # below this, the text says nothing clear about its language
@@ -80,8 +82,10 @@ class Model:
         return dict(zip(self.topics, (1.0 / (1.0 + np.exp(-logits))).tolist()))
 
     def predict(self, scores: Mapping[str, float]) -> tuple[str, ...]:
-        """The topics whose score reaches their threshold."""
-        return tuple(t for t, limit in zip(self.topics, self.thresholds) if scores[t] >= limit)
+        """The topics whose score reaches their threshold and, but for DANGER, RELATIVE of the top score."""
+        top = max(scores.values(), default=0.0)
+        return tuple(t for t, limit in zip(self.topics, self.thresholds)
+                     if scores[t] >= limit and (t == RECALLED_FIRST or scores[t] >= RELATIVE * top))
 
     def threshold(self, topic: str) -> float:
         """The score a topic needs."""
