@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request
 
+from ..conversation.replies import capitalized
 from ..reports import report
 from ..store import get_store, reports
 from ..table.model import TIMEZONE
@@ -63,7 +64,7 @@ def _labels(menu_keys: set[str]) -> dict[str, dict[str, str]]:
     table = snapshot.table
     lang = table.default_language
     return {
-        "connected": {key: f"{r.name.get(lang) or key} ({key})" for key, r in table.resources.items()},
+        "connected": {key: f"{capitalized(r.name.get(lang) or key)} ({key})" for key, r in table.resources.items()},
         "language": {code: language.name for code, language in table.languages.items()},
         "menu": {key: menu_label(table, key) for key in menu_keys},
     }
@@ -81,7 +82,7 @@ def menu_label(table, key: str) -> str:
         return key
     lang = table.default_language
     if where in table.resources:
-        led = table.resources[where].name.get(lang) or where
+        led = capitalized(table.resources[where].name.get(lang) or where)
     elif where.startswith("menu ") and where[5:] in table.languages:
         led = f"{table.languages[where[5:]].name} menu"
     else:

@@ -21,8 +21,8 @@ def edit(path, old, new):
 def test_a_table_without_number_is_refused_and_the_live_table_stays(app, runner, data_copy, tmp_path):
     before = export(runner, tmp_path / "before")
     version = app.extensions["store"].snapshot().version
-    edit(data_copy / "messages.yaml", 'resource: "{name}: {number}', 'resource: "{name}:')
-    edit(data_copy / "messages.yaml", 'brief: "{name}: {number}', 'brief: "{name}:')
+    edit(data_copy / "messages.yaml", 'resource: "{Name}: {number}', 'resource: "{Name}:')
+    edit(data_copy / "messages.yaml", 'brief: "{short}: {number}', 'brief: "{short}:')
     result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
     assert result.exit_code == 1
     assert "carries no 24/7 number" in result.output and "the table is unchanged" in result.output
@@ -32,7 +32,7 @@ def test_a_table_without_number_is_refused_and_the_live_table_stays(app, runner,
 
 def test_a_table_without_911_is_refused(app, runner, data_copy, tmp_path):
     before = export(runner, tmp_path / "before")
-    edit(data_copy / "messages.yaml", 'danger: "In immediate danger? Call 911."', 'danger: "Stay safe."')
+    edit(data_copy / "messages.yaml", 'danger: "In danger now? Call 911."', 'danger: "Stay safe."')
     result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
     assert result.exit_code == 1 and "does not say to call 911" in result.output
     assert export(runner, tmp_path / "after") == before

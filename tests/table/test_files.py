@@ -21,7 +21,7 @@ def test_an_oversized_file_is_refused_quickly(data_copy):
     text = (data_copy / "topics.yaml").read_text()
     (data_copy / "topics.yaml").write_text(text + "\n".join(f"# padding {i:08d}" for i in range(250_000)))
     began = time.monotonic()
-    with pytest.raises(DataError, match="topics.yaml: \\(file\\): is .* KB; a table file may have at most"):
+    with pytest.raises(DataError, match="topics.yaml: \\(file\\): is .* KB; it may have at most"):
         read_docs(data_copy)
     assert time.monotonic() - began < 2
 

@@ -18,13 +18,18 @@ def watched(reply: str) -> bool:
     return any(word in reply.lower() for word in ("trafficking", "victim", "trata", "víctima"))
 
 
+def discreet(reply: str) -> bool:
+    """True for a reply in discreet wording (it ends by saying the conversation can be deleted)."""
+    return "delete this conversation" in reply or "borrar esta conversación" in reply
+
+
 def test_he_reads_my_texts_then_help(text):
     first = text("he reads my texts", PHONE)
     reply = text("help", PHONE)
     for body in (first, reply):
-        assert "(209) 948-1911" in body and "911" in body and not watched(body)
-    assert "delete this conversation" in reply
-    assert watched(text("help", "+12095550167"))  # another sender is not affected
+        assert ("(209) 948-1911" in body or "(888) 373-7888" in body) and "Call 911" in body
+        assert not watched(body) and discreet(body)
+    assert not discreet(text("help", "+12095550167"))  # another sender is not affected
 
 
 def test_discreet_is_written_at_once_and_kept_by_a_new_worker(app_config, text, app):
@@ -46,14 +51,14 @@ def test_a_retry_gets_the_discreet_reply_again(text):
     first = text("ayuda", PHONE, MessageSid=sid)
     text("normal", PHONE)  # turned off meanwhile; the retried message was answered discreetly
     again = text("ayuda", PHONE, MessageSid=sid)
-    assert again == first and not watched(again)
-    assert watched(text("ayuda", PHONE))
+    assert again == first and discreet(again) and not watched(again)
+    assert not discreet(text("ayuda", PHONE))
 
 
 def test_normal_turns_it_off(text):
     text("he checks my phone", PHONE)
     text("NORMAL", PHONE)
-    assert watched(text("help", PHONE))
+    assert not discreet(text("help", PHONE))
 
 
 def test_vietnamese_gets_the_vietnamese_line(text):
@@ -71,17 +76,17 @@ def test_whatsapp_gets_the_same_numbers(text):
 
 def test_whatsapp_shares_the_senders_state(text):
     text("he reads my texts", PHONE)
-    assert not watched(text("help", WHATSAPP, To="whatsapp:+12095550000"))
+    reply = text("help", WHATSAPP, To="whatsapp:+12095550000")
+    assert discreet(reply) and not watched(reply)
     assert text("STOP", WHATSAPP, To="whatsapp:+12095550000") is None
     assert text("help", PHONE) is None  # the same person: STOP holds on SMS too
     assert text("Tôi cần giúp đỡ, chủ của tôi giữ hộ chiếu của tôi", WHATSAPP) is None
 
 
 def test_whatsapp_has_no_segment_budget(text):
-    everything = "danger help housing info"
+    everything = "danger help housing info, is this confidential? how do i report a motel"
     sms = text(everything, "+12095550168")
     whatsapp = text(everything, "whatsapp:+12095550169", To="whatsapp:+12095550000")
-    assert segments(sms) <= 3
-    assert len(whatsapp) > len(sms) and "Facts:" in whatsapp and "Facts:" not in sms
+    assert segments(sms) <= 3 and "More: " in sms  # topics left out, named in a "more" line
+    assert len(whatsapp) > len(sms) and "More: " not in whatsapp
     assert len(whatsapp) <= 1600  # Twilio's longest message body
-    assert "Help for victims of human trafficking." in whatsapp  # descriptions kept
