@@ -43,7 +43,7 @@ def verified(key: str):
     entry = _entry(snapshot.table, key)
     entry.update(last_verified=_today(), verified_by=current_user.email)
     docs = with_entry(docs_from_table(snapshot.table), "resources.yaml", key, entry)
-    proposal = preview.propose(snapshot.table, docs)
+    proposal = preview.propose(snapshot.table, docs, snapshot.matcher.model)
     if proposal.table is None:
         flash("The live table fails its checks, so nothing was saved: " + "; ".join(proposal.problems))
         return redirect(url_for("console.resources.index"))
@@ -74,7 +74,7 @@ def edit(key: str):
 
 def review(current: Table, version: int | None, docs: dict, what: str):
     """The preview of a change: its problems, or the entries and replies it changes, and a Save button."""
-    proposal = preview.propose(current, docs)
+    proposal = preview.propose(current, docs, get_store().snapshot().matcher.model)
     payload = json.dumps(docs, default=str)
     language = current.default_language
     fields = [readable.entry_changes(c.target, c.old, c.new, language) for c in proposal.entries]
@@ -93,7 +93,7 @@ def save():
         abort(400)
     version, docs, what = _version(request.form.get("version", "")), _payload(), request.form.get("what", "")[:200]
     snapshot = get_store().snapshot()
-    proposal = preview.propose(snapshot.table, docs)
+    proposal = preview.propose(snapshot.table, docs, snapshot.matcher.model)
     if proposal.table is None:
         return review(snapshot.table, snapshot.version, docs, what)
     if _saved(proposal, None, version, f"edit {what}"[:40]):

@@ -15,7 +15,9 @@ from ..table.files import docs_from_table
 from ..table.model import Table
 from ..table.validation import DataError, build_table
 from ..table.verification import clear_renumbered
+from ..understanding.classifier import Model
 from ..understanding.matching import Matcher
+from ..understanding.understander import Understander
 from . import replytests, safety
 
 
@@ -37,9 +39,10 @@ class Proposal:
     failing: tuple[str, ...] = ()  # the new table's reply tests that fail, in words
 
 
-def propose(current: Table, new_docs: dict[str, Any]) -> Proposal:
+def propose(current: Table, new_docs: dict[str, Any], model: Model | None = None) -> Proposal:
     """Check ``new_docs`` exactly as load-data does (and the safety check) and say what would change
-    against ``current``; a changed number loses its verification."""
+    against ``current``; a changed number loses its verification. The reply tests read texts with
+    ``model`` (the live classifier) when the topics stay the same, else with keywords and examples."""
     try:
         new = build_table(new_docs)
     except DataError as exc:
@@ -53,7 +56,7 @@ def propose(current: Table, new_docs: dict[str, Any]) -> Proposal:
         return Proposal(None, tuple(map(str, exc.problems)), (), ())
     new, unverified = clear_renumbered(current, new)
     failing = tuple(f"{r.case.channel.upper()} \"{r.case.given}\": {'; '.join(r.problems)}"
-                    for r in replytests.run(new, Matcher(new), cases) if not r.passed)
+                    for r in replytests.run(new, Understander(new, model), cases) if not r.passed)
     return Proposal(new, (), tuple(changes(docs_from_table(current), docs_from_table(new))),
                     tuple(preview(current, new)), tuple(unverified), failing)
 
