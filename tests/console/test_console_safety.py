@@ -9,9 +9,8 @@ from datetime import date
 import yaml
 
 from bot import create_app
-from bot.store import Snapshot, get_store, staff
+from bot.store import get_store, snapshots, staff
 from bot.table.files import docs_from_table, read_table
-from bot.understanding.matching import Matcher
 from conftest import csrf_token
 from test_console_resources import audit, edit_resource, live, save
 
@@ -75,7 +74,7 @@ def test_a_worker_from_data_never_writes_over_the_database(app, app_config, logi
     other = create_app(app_config)  # a worker that could not read the database and answers from data/
     store = other.extensions["store"]
     table = read_table(other.config["DATA_DIR"])
-    store._snapshot = Snapshot(table, Matcher(table), None)
+    store._snapshot = snapshots.build(table, None, None, store.models_dir, wait=True)  # version None: data/
     store.refresh_seconds = 3600
     other_client = other.test_client()
     with other.app_context():
