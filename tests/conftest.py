@@ -2,15 +2,21 @@
 and helpers that sign webhook requests with twilio's own RequestValidator."""
 from __future__ import annotations
 
+import base64
 import copy
+import json
 import os
 import shutil
 import re
+import threading
 import xml.etree.ElementTree as ET
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import create_engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy import text as sql
 from twilio.request_validator import RequestValidator
 
@@ -28,9 +34,20 @@ def database_url(tmp_path: Path) -> str:
     if not url:
         return f"sqlite:///{tmp_path / 'helpline.db'}"
     engine = create_engine(url)
-    with engine.begin() as connection:  # an empty database: the app migrates and loads it
-        connection.execute(sql("DROP SCHEMA public CASCADE"))
-        connection.execute(sql("CREATE SCHEMA public"))
+    for attempt in range(5):
+        try:
+            with engine.begin() as connection:  # an empty database: the app migrates and loads it
+                # connections an earlier test left behind (a thread of an app frozen with its server
+                # in the outage test) would hold locks the DROP waits for: end them first
+                connection.execute(sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                       "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                connection.execute(sql("SET LOCAL lock_timeout = '10s'"))
+                connection.execute(sql("DROP SCHEMA public CASCADE"))
+                connection.execute(sql("CREATE SCHEMA public"))
+            break
+        except DBAPIError:
+            if attempt == 4:
+                raise
     engine.dispose()
     return url
 
@@ -75,7 +92,7 @@ def app(app_config):
     """The app, with data/ loaded into a fresh database."""
     app = create_app(app_config)
     yield app
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()  # its threads and connections end with the test
 
 
 @pytest.fixture
@@ -161,3 +178,44 @@ def login(client, add_staff):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def local_api():
+    """Serve a stand-in for a REST API (Twilio's) on 127.0.0.1: ``local_api(answer)`` gives its base
+    URL. ``answer(request)`` returns (status, JSON body) for each request, a dict of its method, path,
+    query, form and the Basic credentials it carried ("user:password")."""
+    servers = []
+
+    def serve(answer) -> str:
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self):
+                url = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
+                auth = self.headers.get("Authorization", "Basic ").split()[-1]
+                status, body = answer({"method": self.command, "path": url.path, "query": parse_qs(url.query),
+                                       "form": {k: v[0] for k, v in form.items()},
+                                       "auth": base64.b64decode(auth).decode()})
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _serve
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()

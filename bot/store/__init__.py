@@ -201,6 +201,14 @@ class Store:
         self._snapshot = build(table, version, self._snapshot, self.models_dir, wait=self.refresh_seconds == 0)
         return version
 
+    def close(self) -> None:
+        """Stop the background threads, write what is pending and close the connections (an app
+        that is done: a test's, or a worker's at exit)."""
+        self.builder.stop()
+        self.pending.close()
+        self.guard.close()
+        self.engine.dispose()
+
     def snapshot(self) -> Snapshot | None:
         """The snapshot that is ready; a background thread builds the next one (with
         TABLE_REFRESH_SECONDS=0, the version is checked and a new one built right here)."""

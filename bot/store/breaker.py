@@ -33,6 +33,7 @@ class Workers:
         """No thread yet; up to ``size`` are started as calls come."""
         self.size, self.calls, self.lock = size, queue.SimpleQueue(), threading.Lock()
         self.started = self.idle = 0
+        self.threads: list[threading.Thread] = []
 
     def submit(self, fn: Callable, *args) -> Future:
         """Run ``fn(*args)`` on a worker; its future."""
@@ -41,15 +42,19 @@ class Workers:
         with self.lock:
             if self.idle == 0 and self.started < self.size:
                 self.started += 1
-                threading.Thread(target=self._run, daemon=True, name=f"db-call-{self.started}").start()
+                self.threads.append(threading.Thread(target=self._run, daemon=True, name=f"db-call-{self.started}"))
+                self.threads[-1].start()
         return future
 
     def _run(self) -> None:
-        """Take calls one by one, for ever."""
+        """Take calls one by one, until ``close`` sends None."""
         while True:
             with self.lock:
                 self.idle += 1
-            future, fn, args = self.calls.get()
+            call = self.calls.get()
+            if call is None:
+                return
+            future, fn, args = call
             with self.lock:
                 self.idle -= 1
             if not future.set_running_or_notify_cancel():
@@ -58,6 +63,13 @@ class Workers:
                 future.set_result(fn(*args))
             except BaseException as exc:  # handed to the caller
                 future.set_exception(exc)
+
+    def close(self) -> None:
+        """End every thread once it has finished its call (a call hung on a frozen server ends with it)."""
+        with self.lock:
+            started, self.size = self.started, 0
+        for _ in range(started):
+            self.calls.put(None)
 
 
 class Breaker:
@@ -71,6 +83,7 @@ class Breaker:
         self.workers = Workers(WORKERS)
         self.opened: float | None = None  # monotonic time it opened; None: closed
         self.lock = threading.Lock()
+        self.closed = threading.Event()
 
     @property
     def is_open(self) -> bool:
@@ -79,7 +92,7 @@ class Breaker:
 
     def call(self, fn: Callable, *args, deadline: float | None = None):
         """Run ``fn(*args)`` with a deadline; fail at once while the breaker is open."""
-        if self.opened is not None:
+        if self.opened is not None or self.closed.is_set():
             raise DatabaseUnavailable("the database is unavailable; answering from memory")
         future = self.workers.submit(fn, *args)
         try:
@@ -104,8 +117,7 @@ class Breaker:
     def _probe_until_healthy(self) -> None:
         """Try the database every ``probe_seconds`` (one try at a time) until it answers; then close."""
         attempt: Future | None = None
-        while True:
-            time.sleep(self.probe_seconds)
+        while not self.closed.wait(self.probe_seconds):
             if attempt is None or attempt.done():
                 attempt = Future()
                 threading.Thread(target=_settle, args=(attempt, self.probe), daemon=True, name="db-probe-try").start()
@@ -117,6 +129,8 @@ class Breaker:
                 attempt = None
                 continue
             break
+        else:
+            return  # closed: the process is shutting down
         with self.lock:
             down = time.monotonic() - (self.opened or time.monotonic())
             self.opened = None
@@ -126,6 +140,11 @@ class Breaker:
                 self.on_recover()
             except Exception:  # noqa: BLE001 - logged; the breaker stays closed
                 log.exception("catching up after the database came back failed")
+
+    def close(self) -> None:
+        """Refuse further calls, end the probe and the worker threads (for a clean shutdown)."""
+        self.closed.set()
+        self.workers.close()
 
 
 def _settle(future: Future, fn: Callable) -> None:

@@ -43,8 +43,9 @@ class Pending:
         self.lock = threading.Lock()
         self.purged = 0.0
         self.timer: threading.Thread | None = None
+        self.stopped = threading.Event()
         ref = weakref.ref(self)
-        atexit.register(lambda: ref() and ref().flush())
+        atexit.register(lambda: ref() and not ref().stopped.is_set() and ref().flush())  # closed: flushed then
 
     def count(self, kind: str, *keys: str) -> None:
         """Count one use of each key of ``kind`` today."""
@@ -129,12 +130,18 @@ class Pending:
         request's path (a request never waits for a batch)."""
         if self.flush_seconds <= 0:
             self.flush()
-        elif self.timer is None or not self.timer.is_alive():
+        elif not self.stopped.is_set() and (self.timer is None or not self.timer.is_alive()):
             self.timer = threading.Thread(target=self._tick, daemon=True, name="pending-flush")
             self.timer.start()
 
     def _tick(self) -> None:
-        """Flush every ``flush_seconds`` in the background."""
-        while True:
-            time.sleep(self.flush_seconds)
+        """Flush every ``flush_seconds`` in the background, until ``close``."""
+        while not self.stopped.wait(self.flush_seconds):
             self.flush()
+
+    def close(self) -> None:
+        """Stop the timer and write what is pending (for a clean shutdown)."""
+        self.stopped.set()
+        if self.timer is not None and self.timer is not threading.current_thread():
+            self.timer.join(timeout=5)
+        self.flush()

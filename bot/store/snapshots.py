@@ -94,10 +94,11 @@ class Builder:
         self.thread: threading.Thread | None = None
         self.pid = 0
         self.lock = threading.Lock()
+        self.stopped = threading.Event()
 
     def ensure(self) -> None:
         """Start the thread in this process if it is not running (a forked worker starts its own)."""
-        if self.thread is not None and self.pid == os.getpid() and self.thread.is_alive():
+        if self.stopped.is_set() or (self.thread is not None and self.pid == os.getpid() and self.thread.is_alive()):
             return
         with self.lock:
             if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
@@ -106,10 +107,15 @@ class Builder:
                 self.thread.start()
 
     def _run(self) -> None:
-        """Run ``step`` forever; an error is logged and the next round tries again."""
-        stop = threading.Event()
-        while not stop.wait(self.seconds):
+        """Run ``step`` until ``stop``; an error is logged and the next round tries again."""
+        while not self.stopped.wait(self.seconds):
             try:
                 self.step()
             except Exception:  # noqa: BLE001 - the thread must survive anything
                 log.exception("building the table snapshot failed; trying again")
+
+    def stop(self) -> None:
+        """End the thread after the round it is in (for a clean shutdown)."""
+        self.stopped.set()
+        if self.thread is not None and self.thread is not threading.current_thread():
+            self.thread.join(timeout=5)

@@ -126,4 +126,4 @@ def test_database_down_builds_from_data_and_says_so(app_config, tmp_path):
     assert "the database did not answer" in result.output
     sms = ET.parse(outdir / "sms.xml").getroot()
     assert any(n in sms.find("Message").text for n in always_open_numbers(table(app)))
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()

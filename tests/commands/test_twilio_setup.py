@@ -1,12 +1,6 @@
 """flask twilio-setup: the number's webhooks set and checked through the REST API, against a local fake Twilio."""
 from __future__ import annotations
 
-import base64
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 
 from bot import create_app
@@ -103,39 +97,11 @@ class FakeTwilio:
 
 
 @pytest.fixture
-def fake():
+def fake(local_api):
     """A FakeTwilio served on 127.0.0.1."""
     state = FakeTwilio()
-
-    class Handler(BaseHTTPRequestHandler):
-        def _serve(self, method):
-            url = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
-            auth = self.headers.get("Authorization", "Basic ")
-            status, body = state.answer(method, url.path, parse_qs(url.query), form,
-                                        base64.b64decode(auth.split()[1]).decode())
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self):
-            self._serve("GET")
-
-        def do_POST(self):
-            self._serve("POST")
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    state.url = f"http://127.0.0.1:{server.server_port}"
-    yield state
-    server.shutdown()
+    state.url = local_api(lambda r: state.answer(r["method"], r["path"], r["query"], r["form"], r["auth"]))
+    return state
 
 
 @pytest.fixture
@@ -152,7 +118,7 @@ def setup(app_config, fake):
 
     yield run
     for app in made:
-        app.extensions["store"].engine.dispose()
+        app.extensions["store"].close()
 
 
 FALLBACKS = ["--sms-fallback-url", "https://static.example.org/sms.xml",

@@ -68,7 +68,7 @@ def test_the_client_address_honours_proxy_fix(app_config, hashes):
     client = app.test_client()
     for i in range(staff.BY_ADDRESS.free + 2):  # each from its own address, as the proxy says
         assert try_login(client, f"x{i}@example.org", X_FORWARDED_FOR=f"192.0.2.{i}").status_code == 401
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 def test_a_real_user_is_locked_out_briefly_only(app, client, add_staff):

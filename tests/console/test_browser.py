@@ -194,4 +194,4 @@ def test_sign_in_over_plain_http_on_a_lan_address(browser, app_config, secure):
     finally:
         server.shutdown()
         thread.join()
-        app.extensions["store"].engine.dispose()
+        app.extensions["store"].close()

@@ -39,7 +39,7 @@ def failing_app(app_config):
 
     app.view_functions["console.home.index"] = broken
     yield app
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 def test_500_is_a_page(failing_app):

@@ -87,7 +87,7 @@ def test_a_worker_from_data_never_writes_over_the_database(app, app_config, logi
     assert response.status_code == 302  # refused with a message, not a 500
     assert "nothing was saved" in other_client.get("/console/resources/").get_data(as_text=True)
     assert live(app).resources["chest-of-hope-helpline"].phone == "+12092595553"  # the admin's edit stays
-    other.extensions["store"].engine.dispose()
+    other.extensions["store"].close()
 
 
 def test_a_bad_version_or_payload_answers_400(login):

@@ -66,7 +66,7 @@ def test_an_admin_teaches_and_every_worker_answers_alike(app, app_config, login)
         time.sleep(0.2)
     [entry] = [e for e in audit(app) if e.target.startswith("examples.yaml")]
     assert entry.who == "admin@example.org" and entry.old is None and "REPORT" in entry.new
-    other.extensions["store"].engine.dispose()
+    other.extensions["store"].close()
 
 
 def test_teaching_no_topic_replaces_the_example(app, login):

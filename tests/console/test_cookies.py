@@ -24,7 +24,7 @@ def make(app_config):
 
     yield build
     for app in made:
-        app.extensions["store"].engine.dispose()
+        app.extensions["store"].close()
 
 
 def session_cookie(response) -> str:

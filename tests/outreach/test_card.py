@@ -78,7 +78,7 @@ def test_card_command_needs_the_helpline_number(app_config, tmp_path):
     result = app.test_cli_runner().invoke(args=["card", str(tmp_path / "card.pdf")])
     assert result.exit_code != 0 and "HELPLINE_NUMBER" in result.output
     assert not (tmp_path / "card.pdf").exists()
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 def test_console_cards_page(client, login):

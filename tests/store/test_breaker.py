@@ -133,7 +133,7 @@ def test_frozen_postgres_every_text_answered_then_recovers(postgres, app_config)
     reply, took = alice("shelter")
     assert reply is not None and took < 5
     assert bob("help")[0] is None  # still opted out, now from the database
-    store.engine.dispose()
+    store.close()
 
 
 def test_breaker_bounds_a_hung_call_and_recovers():
@@ -146,10 +146,9 @@ def test_breaker_bounds_a_hung_call_and_recovers():
 
     breaker = Breaker(probe, deadline=0.3, probe_seconds=0.05, on_recover=recovered.set)
     assert breaker.call(lambda x: x + 1, 1) == 2
-    began = time.monotonic()
-    with pytest.raises(DatabaseUnavailable):
-        breaker.call(time.sleep, 5)  # a call that hangs
-    assert time.monotonic() - began < 1
+    hang = threading.Event()
+    with pytest.raises(DatabaseUnavailable):  # unbounded, it would return True after 30 s
+        breaker.call(hang.wait, 30)  # a call that hangs
     assert breaker.is_open
     called = []
     with pytest.raises(DatabaseUnavailable):  # open: the call is not even tried
@@ -158,3 +157,17 @@ def test_breaker_bounds_a_hung_call_and_recovers():
     healthy.set()
     assert recovered.wait(5)
     assert not breaker.is_open and breaker.call(lambda: "ok") == "ok"
+    hang.set()
+
+
+def test_a_closed_breaker_refuses_calls_and_ends_its_threads():
+    breaker = Breaker(lambda: None, deadline=5)
+    assert [breaker.call(lambda x: x * 2, n) for n in range(3)] == [0, 2, 4]
+    threads = list(breaker.workers.threads)
+    assert threads and all(t.is_alive() for t in threads)
+    breaker.close()
+    for thread in threads:
+        thread.join(5)
+    assert not any(t.is_alive() for t in threads)
+    with pytest.raises(DatabaseUnavailable):
+        breaker.call(lambda: "too late")

@@ -21,11 +21,11 @@ def test_a_table_without_them_gets_data_s_copies(app, app_config):
     with app.app_context(), get_store().session() as session:
         session.execute(delete(TableDocument))
         before = session.get(TableState, 1).version
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
     again = create_app(app_config)
     with again.app_context(), get_store().session() as session:
         assert sorted(session.scalars(select(TableDocument.name))) == ["discreet.yaml", "interpreters.yaml"]
         assert session.get(TableState, 1).version == before + 1
         table = get_store().snapshot().table
     assert table.discreet is not None and table.interpreting.lines
-    again.extensions["store"].engine.dispose()
+    again.extensions["store"].close()

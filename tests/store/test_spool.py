@@ -28,7 +28,7 @@ def test_a_stop_survives_an_outage_and_a_restart(app_config, tmp_path):
     app = create_app(config)
     client = app.test_client()
     assert send(client, "help", "SM1") is not None
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
     folder.rename(tmp_path / "away")  # the database cannot be opened
 
     assert send(client, "STOP", "SM2") is None
@@ -45,7 +45,7 @@ def test_a_stop_survives_an_outage_and_a_restart(app_config, tmp_path):
     engine.dispose()
     assert send(restarted.test_client(), "help", "SM4") is None
     assert Spool(spool).get("anything") is None and spool.read_text() == "{}"
-    restarted.extensions["store"].engine.dispose()
+    restarted.extensions["store"].close()
 
 
 def test_spool_is_shared_between_workers(tmp_path):
@@ -68,4 +68,4 @@ def test_an_unsafe_table_in_the_database_is_not_used_at_start_up(app, app_config
     assert snapshot.version is None  # it answers from data/ instead
     reply = parse_twiml(post_signed(restarted.test_client(), "/sms", {"From": SENDER, "Body": "hi"})).find("Message").text
     assert "(888) 373-7888" in reply and "911" in reply
-    restarted.extensions["store"].engine.dispose()
+    restarted.extensions["store"].close()

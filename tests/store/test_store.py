@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, inspect, text
 from bot import create_app
 from bot.store import get_store
 from bot.store.tables import table_version
+from conftest import parse_twiml, post_signed
 
 START = textwrap.dedent("""
     import sys
@@ -81,3 +82,17 @@ def test_migrations_match_the_models(app):
     with app.app_context(), get_store().engine.connect() as connection:
         config.attributes["connection"] = connection
         command.check(config)  # raises when a model changed without a migration
+
+
+def test_close_ends_the_threads_and_writes_what_was_pending(app_config):
+    app = create_app({**app_config, "TABLE_REFRESH_SECONDS": 0.2, "WRITE_BATCH_SECONDS": 60})
+    store = app.extensions["store"]
+    params = {"From": "+12095550177", "To": "+12095550000", "Body": "help", "MessageSid": "SM" + "7" * 32}
+    assert parse_twiml(post_signed(app.test_client(), "/sms", params)).find("Message") is not None
+    assert store.builder.thread.is_alive() and store.pending.timer.is_alive()
+    store.close()
+    assert not store.builder.thread.is_alive() and not store.pending.timer.is_alive()
+    engine = create_engine(app_config["DATABASE_URL"])
+    with engine.connect() as connection:  # batched for a minute, written when the app closed
+        assert connection.execute(text("SELECT count(*) FROM answered_message")).scalar() == 1
+    engine.dispose()

@@ -85,7 +85,7 @@ def client(tmp_path_factory):
         "RATE_LIMIT": 10**6,
     })
     yield app.test_client()
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 def post(client, path, params=None, signed=True, **kwargs):
@@ -250,7 +250,7 @@ def test_sms_without_any_field(app_config):
     """An app of its own: every text without From shares one sender state, which other examples here change."""
     app = create_app(app_config)
     check_sms(twiml(post(app.test_client(), "/sms", {})), replies.sms(TABLE, (), TABLE.default_language))
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 @FAST
@@ -355,7 +355,7 @@ def test_unconfigured_token_is_a_short_503_that_says_why(tmp_path):
     response = post(app.test_client(), "/sms", {"Body": "help"})
     assert response.status_code == 503 and response.mimetype == "text/plain"
     assert b"TWILIO_AUTH_TOKEN is not configured" in response.data
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 # --- /voice ------------------------------------------------------------------------------------
@@ -397,7 +397,7 @@ def test_query_signed_as_sent_behind_a_public_base_url(app_config):
     response = app.test_client().post(url, data=form, headers={
         "X-Twilio-Signature": sign("https://helpline.example.org" + url, form)})
     check_voice(twiml(response))
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 # --- anything at all ---------------------------------------------------------------------------

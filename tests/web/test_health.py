@@ -31,7 +31,7 @@ def test_database_lost_while_running(app_config, tmp_path, data_copy):
     path.write_text(path.read_text().replace("phone: (209) 259-5552", "phone: (209) 259-5553"))
     assert runner.invoke(args=["load-data", str(data_copy), "--yes"]).exit_code == 0
 
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
     folder.rename(tmp_path / "gone")  # the database can no longer be opened
 
     assert client.get("/healthz").status_code == 503
@@ -46,7 +46,7 @@ def test_database_file_deleted(app_config, tmp_path):
     app = create_app({**app_config, "DATABASE_URL": f"sqlite:///{path}"})
     client = app.test_client()
     assert client.get("/healthz").status_code == 200
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
     path.unlink()  # SQLite would quietly make a new, empty file
     assert client.get("/healthz").status_code == 503
     root = parse_twiml(post_signed(client, "/sms", {"From": "+12095550100", "Body": "help", "MessageSid": "SM9"}))

@@ -42,7 +42,7 @@ def test_discreet_is_written_at_once_and_kept_by_a_new_worker(app_config, text, 
     params = {"From": PHONE, "To": "+12095550000", "Body": "help", "MessageSid": "SM" + "9" * 32}
     body = parse_twiml(post_signed(client, "/sms", params)).find("Message").text
     assert not watched(body) and "(888) 373-7888" in body
-    other.extensions["store"].engine.dispose()
+    other.extensions["store"].close()
 
 
 def test_a_retry_gets_the_discreet_reply_again(text):

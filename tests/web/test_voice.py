@@ -286,7 +286,7 @@ def test_unsigned_or_tampered_requests_are_refused(client):
 def test_no_auth_token_means_503(app_config):
     app = create_app({**app_config, "TWILIO_AUTH_TOKEN": ""})
     assert post_signed(app.test_client(), "/voice", {"CallSid": "CA1"}).status_code == 503
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 def test_signed_query_strings_behind_a_public_url(app_config):
@@ -295,7 +295,7 @@ def test_signed_query_strings_behind_a_public_url(app_config):
     call.start()
     call.press("9")
     assert call.language == "es-MX"
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 def test_last_resort_on_any_error(call, monkeypatch):
@@ -315,7 +315,7 @@ def test_last_resort_without_any_table(app_config, tmp_path):
     root = call.start()
     assert root.find("Dial").text.strip() == NATIONAL and NATIONAL_SPOKEN in spoken_numbers(root)
     assert call.post("/voice/dialed?lang=en&resource=x", DialCallStatus="busy").find("Dial") is not None
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 def test_the_last_resort_numbers_match_the_data(app):
@@ -337,7 +337,7 @@ def test_a_closed_line_is_not_dialed(app_config, tmp_path, monkeypatch):
     call.press("2")
     assert call.dialing == NATIONAL
     assert said(call.root).startswith("The Chest of Hope Helpline is closed now. It opens on Monday at 9:00 AM")
-    app.extensions["store"].engine.dispose()
+    app.extensions["store"].close()
 
 
 def test_the_callers_number_is_never_stored_or_logged(call, app, caplog):
