@@ -43,14 +43,16 @@ def sms(text: str, sender: str, lang: str | None, explain: bool) -> None:
 
 @click.command("call")
 @click.argument("steps", nargs=-1)
+@click.option("--texts", is_flag=True, help="Call from a mobile number: offered the numbers by text (5, then 1 "
+              "sends them, or text=failed for a text Twilio refuses).")
 @with_appcontext
-def call(steps: tuple[str, ...]) -> None:
+def call(steps: tuple[str, ...], texts: bool) -> None:
     """Walk the phone menu: each STEP is a key (1, *, #), a quoted phrase, - (silence) or dial=busy|no-answer|failed|completed."""
     snapshot = get_store().snapshot()
     if snapshot is None:
         raise click.ClickException("no resource table: run `flask --app bot load-data`")
     try:
-        turns = callsim.walk(snapshot.table, snapshot.matcher, steps)
+        turns = callsim.walk(snapshot.table, snapshot.matcher, steps, texts=texts)
     except ValueError as exc:
         raise click.UsageError(str(exc))
     for turn in turns:

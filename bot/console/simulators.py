@@ -10,7 +10,7 @@ import json
 from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
@@ -45,6 +45,7 @@ class CallForm(FlaskForm):
     press = StringField()  # the keypad's buttons submit it
     phrase = StringField("Say", validators=[Length(max=200)])
     steps = HiddenField()
+    texts = BooleanField("From a mobile number (offered the numbers by text)", default=True)
 
 
 @bp.route("/sms", methods=["GET", "POST"])
@@ -101,16 +102,17 @@ def call():
         key = form.press.data if form.press.data in MENU_KEYS else None
         action = key or (form.phrase.data or "").strip() or "-"
         steps.append(action)
+    texts = form.texts.data if form.is_submitted() else True
     turns, error = [], None
     if snapshot:
         try:
-            turns = callsim.walk(snapshot.table, snapshot.matcher, steps)
+            turns = callsim.walk(snapshot.table, snapshot.matcher, steps, texts=texts)
         except ValueError as exc:
             error, steps = str(exc), steps[:-1]
-            turns = callsim.walk(snapshot.table, snapshot.matcher, steps)
+            turns = callsim.walk(snapshot.table, snapshot.matcher, steps, texts=texts)
     form.steps.data, form.press.data, form.phrase.data = json.dumps(steps), "", ""
     last = turns[-1].step if turns else None
-    return render_template("console/call.html", form=form, turns=turns, last=last, error=error,
+    return render_template("console/call.html", form=form, turns=turns, last=last, error=error, texts=texts,
                            heard=callsim.heard, outcome=callsim.outcome, tree=_tree(snapshot))
 
 

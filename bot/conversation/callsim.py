@@ -2,7 +2,10 @@
 
 Plain Python, shared by `flask call`, the console's call simulator and the reply tests.
 An action is a key ("1", "*", "#"), "-" for silence, a phrase the caller says, or
-"dial=STATUS" for how the last connection ended (completed, busy, no-answer, failed).
+"dial=STATUS" for how the last connection ended (completed, busy, no-answer, failed). A caller
+whose number can get texts (``texts``) is offered the numbers by text; at its confirming step
+"1" sends them (as if Twilio took the text), "text=failed" is a text Twilio refused, anything
+else goes back to the menu.
 """
 from __future__ import annotations
 
@@ -16,20 +19,23 @@ from .menu import Phone, Say, Step
 from ..table.model import MENU_KEYS, Table
 
 
-
 @dataclass(frozen=True)
 class Turn:
     action: str | None  # None for the call's start
     step: Step
 
 
-def walk(table: Table, matcher: Matcher, actions: Sequence[str], now: datetime | None = None) -> list[Turn]:
+def walk(table: Table, matcher: Matcher, actions: Sequence[str], now: datetime | None = None,
+         texts: bool = False) -> list[Turn]:
     """Every step of a call where the caller does ``actions``; ValueError for an action that cannot happen."""
-    step = menu.start(table)
+    step = menu.start(table, texts)
     turns = [Turn(None, step)]
     for action in actions:
         action = action.strip()
-        if action.startswith("dial="):
+        if step.kind == "confirm":
+            sent = {"1": True, "text=failed": False}.get(action)
+            step = menu.texted(table, step.language, sent, texts)
+        elif action.startswith("dial="):
             if step.kind != "dial":
                 raise ValueError(f"{action}: no call is being connected at this point")
             step = menu.dialed(table, step.language, step.dial.key, action.removeprefix("dial="))
@@ -37,11 +43,11 @@ def walk(table: Table, matcher: Matcher, actions: Sequence[str], now: datetime |
             where = f"connected to {step.dial.key}" if step.kind == "dial" else "over"
             raise ValueError(f"{action!r}: the call is {where}; only dial=STATUS can follow a connection")
         elif action in ("-", ""):
-            step = menu.choose(table, matcher, step.language, step.round, now=now)
+            step = menu.choose(table, matcher, step.language, step.round, now=now, texts=texts)
         elif action in MENU_KEYS:
-            step = menu.choose(table, matcher, step.language, step.round, digits=action, now=now)
+            step = menu.choose(table, matcher, step.language, step.round, digits=action, now=now, texts=texts)
         else:
-            step = menu.choose(table, matcher, step.language, step.round, speech=action, now=now)
+            step = menu.choose(table, matcher, step.language, step.round, speech=action, now=now, texts=texts)
         turns.append(Turn(action, step))
     return turns
 
@@ -55,6 +61,8 @@ def outcome(step: Step) -> str:
     """Where the call stands after ``step``: connecting, at the menu, or ended."""
     if step.kind == "dial":
         return f"connecting to {step.dial.key} {Phone(step.dial.phone).display}"
+    if step.kind == "confirm":
+        return "asking the caller to confirm the text (1 sends it)"
     return "waiting at the menu" if step.kind == "menu" else "call ended"
 
 

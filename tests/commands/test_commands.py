@@ -50,6 +50,14 @@ def test_call_silence_ends_with_the_numbers(runner):
     assert result.output.rstrip().endswith("call ended")
 
 
+def test_call_from_a_mobile_offers_the_numbers_by_text(runner, app):
+    prompts = app.extensions["store"].snapshot().table.prompts
+    result = runner.invoke(args=["call", "--texts", "5", "1"])
+    assert result.exit_code == 0, result.output
+    assert prompts["text_confirm"]["en"] in result.output and prompts["text_sent"]["en"] in result.output
+    assert prompts["text_sent"]["en"] not in runner.invoke(args=["call", "5", "1"]).output
+
+
 def test_call_refuses_an_impossible_step(runner):
     result = runner.invoke(args=["call", "dial=busy"])
     assert result.exit_code == 2

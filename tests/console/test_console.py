@@ -1,4 +1,5 @@
 """The staff console, through the test client: login everywhere, CSRF, throttling, simulators."""
+import html
 import json
 import re
 
@@ -156,6 +157,20 @@ def test_call_simulator(login):
     assert "(209) 259-5552" in page and "Le comunicamos" in page
     page = press(client, ["1"], phrase="dial=busy")
     assert "(888) 373-7888" in page
+
+
+def test_call_simulator_from_a_mobile_offers_the_numbers_by_text(app, login):
+    prompts = app.extensions["store"].snapshot().table.prompts
+    client = login()
+    page = client.get("/console/call").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*name="texts"', page)  # a mobile caller by default
+    token = csrf_token(client, "/console/call")
+    page = client.post("/console/call", data={"csrf_token": token, "steps": json.dumps(["5"]), "press": "1",
+                                              "texts": "y"}).get_data(as_text=True)
+    assert prompts["text_sent"]["en"] in page
+    page = client.post("/console/call", data={"csrf_token": token, "steps": json.dumps(["5"]),
+                                              "phrase": "text=failed", "texts": "y"}).get_data(as_text=True)
+    assert html.unescape(prompts["text_failed"]["en"]) in html.unescape(page) and "(888) 373-7888" in page
 
 
 def test_call_simulator_refuses_impossible_steps(login):
