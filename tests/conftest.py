@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import html
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 from sqlalchemy import create_engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy import text as sql
@@ -151,6 +153,18 @@ def csrf_token(client, path: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
     assert match, f"no csrf_token on {path}"
     return match.group(1) or match.group(2)
+
+
+def file_doc(client, name: str):
+    """The console file editor's YAML of ``name``, parsed."""
+    page = client.get(f"/console/files/{name}").get_data(as_text=True)
+    return yaml.safe_load(html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1)))
+
+
+def post_file(client, name: str, doc):
+    """Submit ``doc`` in the console's file editor; the preview (or refusal) page."""
+    return client.post(f"/console/files/{name}", data={"text": yaml.safe_dump(doc, allow_unicode=True),
+                                                       "csrf_token": csrf_token(client, f"/console/files/{name}")})
 
 
 @pytest.fixture

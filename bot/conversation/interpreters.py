@@ -9,7 +9,6 @@ from typing import Iterator
 
 from .. import phones
 from ..table.model import Interpreter, Table
-from . import discreet as discreet_replies
 from .replies import MEMO_LIMIT
 
 

@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 import phonenumbers
 
 from ..conversation import discreet, interpreters, menu, replies
-from ..conversation.spoken import Phone, Say
+from ..conversation.spoken import Phone
 from ..phones import REGION, display
 from ..table.checker import Problem
 from ..table.model import MENU_KEYS, TIMEZONE, Table

@@ -31,7 +31,7 @@ from ..table.validation import DataError, Problem, build_table
 from .models import AuditEntry, TableState
 from .engine import make_engine
 from .schema import migrate, startup_lock
-from .breaker import Breaker, DatabaseUnavailable
+from .breaker import Breaker
 from .pending import Pending
 from .spool import Spool
 from . import senders

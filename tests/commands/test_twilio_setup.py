@@ -152,7 +152,7 @@ def test_setup_sets_webhooks_and_fallbacks_then_check_passes(setup, fake):
 def test_setup_asks_first_and_a_no_changes_nothing(setup, fake):
     result = setup(*FALLBACKS, input="n\n")
     assert result.exit_code != 0
-    assert "Will change:" in result.output and f"SmsUrl" in result.output
+    assert "Will change:" in result.output and "SmsUrl" in result.output
     assert fake.updates() == []
     assert setup(*FALLBACKS, input="y\n").exit_code == 0
     assert fake.numbers["PN" + "a" * 32]["voice_url"] == f"{BASE}/voice"

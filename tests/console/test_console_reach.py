@@ -3,24 +3,11 @@ previewed, saved, audited), and a discreet wording with a forbidden word refused
 import html
 import re
 
-import yaml
 from sqlalchemy import select
 
 from bot.store import get_store
 from bot.store.models import AuditEntry
-from conftest import csrf_token
-
-
-def file_doc(client, name):
-    """The file editor's YAML of ``name``, parsed."""
-    page = client.get(f"/console/files/{name}").get_data(as_text=True)
-    return yaml.safe_load(html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1)))
-
-
-def post_file(client, name, doc):
-    """Submit ``doc`` in the file editor; the preview (or refusal) page."""
-    return client.post(f"/console/files/{name}", data={"text": yaml.safe_dump(doc, allow_unicode=True),
-                                                       "csrf_token": csrf_token(client, f"/console/files/{name}")})
+from conftest import csrf_token, file_doc, post_file
 
 
 def test_mark_an_interpreter_line_reviewed(app, login):

@@ -3,7 +3,6 @@ write over a newer table (nor over one from a worker that started from data/), a
 values with 400."""
 import html
 import json
-import re
 from datetime import date
 
 import yaml
@@ -11,23 +10,13 @@ import yaml
 from bot import create_app
 from bot.store import get_store, snapshots, staff
 from bot.table.files import docs_from_table, read_table
-from conftest import csrf_token
+from conftest import csrf_token, file_doc, post_file
 from test_console_resources import audit, edit_resource, live, save
-
-
-def file_text(client, name):
-    page = client.get(f"/console/files/{name}").get_data(as_text=True)
-    return yaml.safe_load(html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1)))
-
-
-def post_file(client, name, doc):
-    return client.post(f"/console/files/{name}", data={"text": yaml.safe_dump(doc, allow_unicode=True),
-                                                       "csrf_token": csrf_token(client, f"/console/files/{name}")})
 
 
 def test_wording_without_number_is_refused(app, login):
     client = login("admin")
-    doc = file_text(client, "messages.yaml")
+    doc = file_doc(client, "messages.yaml")
     for words in doc.values():
         words["resource"], words["brief"] = "{name}{hours}. {description}", "{name}{hours}."
     page = html.unescape(post_file(client, "messages.yaml", doc).get_data(as_text=True))
@@ -37,7 +26,7 @@ def test_wording_without_number_is_refused(app, login):
 
 def test_a_forged_save_of_an_unsafe_table_is_refused(app, login):
     client = login("admin")
-    doc = file_text(client, "menu.yaml")
+    doc = file_doc(client, "menu.yaml")
     doc["prompts"]["danger"]["en"] = "Stay on the line."
     preview = post_file(client, "menu.yaml", doc).get_data(as_text=True)
     assert "does not say to call 911" in html.unescape(preview)

@@ -6,7 +6,7 @@ import logging
 import threading
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text as sql
+from sqlalchemy import create_engine, inspect, text as sql
 
 from bot import create_app
 from bot.table.files import read_table
