@@ -10,10 +10,10 @@ from functools import lru_cache
 from ..table.model import Table
 from .classifier import Model, samples, train
 from .matching import Match, Matcher
-from .normalize import normalize, tokens
+from .normalize import REMEMBERED_LENGTH, normalize, tokens
 
 MODEL_VERSION = "3"  # bump when the features or the training change: old cached models are dropped
-REMEMBERED_TEXTS = 4096  # readings kept per snapshot, by normalized text (texts like "help" repeat)
+REMEMBERED_TEXTS = 4096  # readings of short texts kept per snapshot, by normalized text ("help" repeats)
 
 
 def training_data(table: Table) -> dict:
@@ -66,7 +66,8 @@ class Understander:
     def match(self, text: str) -> Match:
         """The topics of ``text`` (most urgent first), its language, and why: a reading depends only on
         the normalized text, so one read before is used again."""
-        return self.read(normalize(text))
+        norm = normalize(text)
+        return self.read(norm) if len(norm) <= REMEMBERED_LENGTH else self._read(norm)
 
     def _read(self, norm: str) -> Match:
         """The topics, language and why of a normalized text."""

@@ -96,3 +96,11 @@ def test_a_reading_is_remembered_per_snapshot_and_bounded(table, understander):
     taught = dataclasses.replace(table, examples=table.examples + (Example(text, "en", ("REPORT",)),))
     assert build(taught, None, None, None, wait=False).matcher.match(text).topics == ("REPORT",)  # a new table
     assert understander.match(text).topics != ("REPORT",)  # the old snapshot's memory is its own
+
+
+def test_only_short_texts_are_remembered(understander):
+    from bot.understanding import normalize as normalizing
+    long = "¡Ayúdaaame, por favor! " * 40  # longer than REMEMBERED_LENGTH
+    kept = normalizing._remembered.cache_info().currsize, understander.read.cache_info().currsize
+    assert normalize(long) == normalizing._normalize(long) and understander.match(long).topics
+    assert (normalizing._remembered.cache_info().currsize, understander.read.cache_info().currsize) == kept
