@@ -73,12 +73,16 @@ def signed_request(url: str, params: dict[str, str], validator: RequestValidator
 
 
 def write_requests(path: Path, url: str, token: str, count: int, senders: list[str],
-                   rng: random.Random) -> None:
-    """Write ``count`` signed requests to ``path``: each its own MessageSid, senders drawn at random."""
+                   rng: random.Random, unique: bool = False) -> None:
+    """Write ``count`` signed requests to ``path``: each its own MessageSid, senders drawn at random;
+    ``unique``: each text made unlike any other by a number at its end ("help 48213"), so that no
+    reading the bot remembers is used again."""
     validator = RequestValidator(token)
     bodies, weights = weighted_bodies()
     account_sid = sid("AC", random.Random(0))
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         for body in rng.choices(bodies, weights, k=count):
+            if unique:
+                body = f"{body} {rng.getrandbits(40)}"
             params = webhook_params(rng.choice(senders), body, rng, account_sid)
             f.write(signed_request(url, params, validator) + "\n")

@@ -4,7 +4,9 @@ keywords, classifier, safety), and one whole text in-process (signed request to 
     .venv/bin/python bench/understanding.py [--repeat 5] [--requests 2000]
 
 Texts: ../shared/texts/dev.yaml when it is there, else data/examples.yaml. Prints the median and
-p99 time per text of each. Targets (issue 10): classifier <= 0.5 ms median, whole text <= 1.5 ms.
+p99 time per text of each; understanding and the whole text both for a text the bot reads the first
+time and for one it read before (each snapshot remembers its readings of short texts).
+Targets (issue 10): classifier <= 0.5 ms median, whole text <= 1.5 ms.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from twilio.request_validator import RequestValidator  # noqa: E402
 
 from bot import create_app  # noqa: E402
 from bot.store import get_store  # noqa: E402
+from bot.understanding import normalize as normalizing  # noqa: E402
 from bot.understanding.normalize import normalize  # noqa: E402
 
 TOKEN = "bench-auth-token-0123456789abcdef"
@@ -95,9 +98,14 @@ def main() -> int:
         if args.sklearn:
             show("scikit-learn transform + predict_proba", timed(generic(snapshot.table), norms, args.repeat))
         print(f"{len(items)} texts; {len(model.vocabulary)} features, {len(model.topics)} topics")
-        show("classifier alone (scores + language)", timed(lambda n: (model.scores(n), model.language(n)), norms,
-                                                           args.repeat), 0.5)
-        show("understanding (examples, keywords, model)", timed(understander.match, items, args.repeat))
+        def classify(norm):
+            """The classifier as a reply uses it: one vector, the topics' scores and the language."""
+            vector = model.vector(norm)
+            return model.scores(norm, vector), model.language(norm, vector)
+        show("classifier alone (scores + language)", timed(classify, norms, args.repeat), 0.5)
+        show("understanding, a text read the first time", timed(lambda t: understander._read(normalize(t)), items,
+                                                                 args.repeat))
+        show("understanding, a text read before (remembered)", timed(understander.match, items, args.repeat))
         client = app.test_client()
         validator = RequestValidator(TOKEN)
         requests = []
@@ -110,8 +118,13 @@ def main() -> int:
             form, signature = request
             response = client.post("/sms", data=form, headers={"X-Twilio-Signature": signature})
             assert response.status_code == 200
-        post(requests[0])
-        show("one whole text in-process (signature to TwiML)", timed(post, requests[1:], 1), 1.5)
+        n = len(items)
+        for request in requests[:n]:  # warm up: the app, its database and its caches
+            post(request)
+        understander.read.cache_clear()  # then every text new to the bot again
+        normalizing._remembered.cache_clear()
+        show("one whole text in-process, each text new to the bot", timed(post, requests[n:2 * n], 1), 1.5)
+        show("one whole text in-process, texts read before", timed(post, requests[2 * n:], 1), 1.5)
         app.extensions["store"].engine.dispose()
     return 0
 

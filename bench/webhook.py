@@ -103,6 +103,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--baseline", choices=["tutorial", "bare"], default="tutorial",
                    help="the app to compare with: a Twilio-tutorial-style app (signature check, one ORM query of "
                         "a keyword table, MessagingResponse; bench/tutorial_app.py) or a bare Flask app")
+    p.add_argument("--unique-texts", action="store_true",
+                   help="make every text unique (a number at its end), so the bot's remembered readings never "
+                        "help: the figure for texts it has not seen")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs) and say where")
     args = p.parse_args(argv)
     if min(args.requests, args.warmup_requests, args.senders, args.duration, args.connections,
@@ -339,7 +342,8 @@ def summarize_stacks(path: Path, top: int = 25) -> str:
 def report(bare: Run, bot: Run, args: argparse.Namespace) -> None:
     """Print both servers' figures, the ratio and the targets."""
     print(f"\n{args.connections} connections, {args.threads} wrk threads, {args.workers} sync gunicorn workers "
-          f"each, {args.duration} s x {args.rounds} round(s) (medians), {os.cpu_count()} CPUs, "
+          f"each, {'every text unique, ' if args.unique_texts else ''}"
+          f"{args.duration} s x {args.rounds} round(s) (medians), {os.cpu_count()} CPUs, "
           f"commit {revision()}, load average at start {args.load_at_start:.2f}\n")
     print(f"{'':12}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'non-2xx':>9}"
           f"{'no <Message>':>14}{'socket errors':>15}")
@@ -391,9 +395,10 @@ def benchmark(args: argparse.Namespace, stack: ExitStack) -> None:
     senders = traffic.make_senders(args.senders, rng)
     files = [tmp / f"requests-{i}.txt" for i in range(args.rounds)]
     for path in files:
-        traffic.write_requests(path, bot.sms_url, AUTH_TOKEN, args.requests, senders, rng)
+        traffic.write_requests(path, bot.sms_url, AUTH_TOKEN, args.requests, senders, rng, args.unique_texts)
     warmup_file = tmp / "warmup.txt"
-    traffic.write_requests(warmup_file, bot.sms_url, AUTH_TOKEN, args.warmup_requests, senders, rng)
+    traffic.write_requests(warmup_file, bot.sms_url, AUTH_TOKEN, args.warmup_requests, senders, rng,
+                           args.unique_texts)
 
     for server, check in ((bot, check_bot), (bare, lambda s: check_bare(s, bot.sms_url))):
         wait_ready(server)

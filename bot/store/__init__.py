@@ -76,6 +76,7 @@ class Store:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.read_engine = self.engine.execution_options(read_only=True)
+        self.one_read_engine = self.read_engine.execution_options(single_statement=True)  # ``read``: no BEGIN
         self.data_dir = app.config["DATA_DIR"]
         self.refresh_seconds = app.config["TABLE_REFRESH_SECONDS"]
         self.guard = Breaker(self._ping, app.config["DATABASE_DEADLINE_SECONDS"], on_recover=self._catch_up)
@@ -105,9 +106,9 @@ class Store:
             yield connection
 
     def read(self, fn, *args):
-        """``fn(connection, *args)`` in a read-only transaction, bounded in time (``guard``)."""
+        """``fn(connection, *args)``, one read-only statement (its own snapshot), bounded in time (``guard``)."""
         def run():
-            with self.reading() as connection:
+            with self.one_read_engine.begin() as connection:
                 return fn(connection, *args)
         return self.guard.call(run)
 

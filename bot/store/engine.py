@@ -36,6 +36,9 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(connection) -> None:
     """A transaction that may write takes the write lock at once, so two writers queue instead of
-    failing on a read lock each wants to upgrade; a read-only one takes none and never waits."""
-    read_only = connection.get_execution_options().get("read_only")
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    failing on a read lock each wants to upgrade; a read-only one takes none and never waits; a
+    read of one statement (``single_statement``) needs no BEGIN: SQLite reads it in one snapshot."""
+    options = connection.get_execution_options()
+    if options.get("single_statement"):
+        return
+    connection.exec_driver_sql("BEGIN" if options.get("read_only") else "BEGIN IMMEDIATE")

@@ -116,8 +116,9 @@ class Pending:
     def _write(self, usage: Counter, replies: Counter, answers: dict, languages: dict) -> None:
         """One transaction with everything taken from the pending writes."""
         with self.sessions.begin() as session:
-            for (sender, simulated), language in languages.items():
-                senders.save_language(session, sender, language, simulated)
+            for simulated in (False, True):
+                senders.save_languages(session, {sender: language for (sender, sim), language in languages.items()
+                                                 if sim == simulated}, simulated)
             messages.write_answers(session, answers.values())
             messages.add_replies(session, replies)
             messages.add_usage(session, usage)

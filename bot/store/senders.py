@@ -5,6 +5,8 @@ read with the rest of a text's lookup (``messages.lookup``) and written here whe
 """
 from __future__ import annotations
 
+from typing import Mapping
+
 from sqlalchemy.orm import Session
 
 from .messages import upsert
@@ -13,10 +15,21 @@ from .models import Sender, SimulatedSender, utcnow
 
 def save_language(session: Session, sender_id: str, language: str, simulated: bool = False) -> None:
     """Remember the sender's language only (their opt-out stays as the database has it)."""
+    save_languages(session, {sender_id: language}, simulated)
+
+
+def save_languages(session: Session, languages: Mapping[str, str], simulated: bool = False) -> None:
+    """Remember many senders' languages (sender -> language) in one statement; their opt-outs stay
+    as the database has them."""
+    if not languages:
+        return
     model = SimulatedSender if simulated else Sender
-    values = {"language": language, "updated_at": utcnow()}
-    statement = upsert(session, model).values(id=sender_id, opted_out=False, **values)
-    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+    now = utcnow()
+    statement = upsert(session, model)
+    statement = statement.on_conflict_do_update(index_elements=["id"], set_={
+        "language": statement.excluded.language, "updated_at": statement.excluded.updated_at})
+    session.execute(statement, [{"id": sender, "language": language, "opted_out": False, "updated_at": now}
+                                for sender, language in languages.items()])
 
 
 def save(session: Session, sender_id: str, language: str | None, opted_out: bool, simulated: bool = False,

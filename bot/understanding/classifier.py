@@ -64,9 +64,11 @@ class Model:
         character n-grams alone (a name, a typo of nothing, "banana bread") must not pick a topic."""
         return any(f"w:{w}" in self.vocabulary and w not in self.common for w in norm.split())
 
-    def _vector(self, norm: str) -> tuple[np.ndarray, np.ndarray]:
-        """The text's TF-IDF vector (sublinear tf, l2-normalized) as indexes and values."""
-        counts = Counter(f for f in features(norm) if f in self.vocabulary)
+    def vector(self, norm: str) -> tuple[np.ndarray, np.ndarray]:
+        """The text's TF-IDF vector (sublinear tf, l2-normalized) as indexes and values (made once for
+        ``scores`` and ``language``)."""
+        vocabulary = self.vocabulary
+        counts = {f: c for f, c in Counter(features(norm)).items() if f in vocabulary}
         if not counts:
             return np.empty(0, dtype=np.int64), np.empty(0)
         index = np.fromiter((self.vocabulary[f] for f in counts), dtype=np.int64, count=len(counts))
@@ -75,9 +77,9 @@ class Model:
         values /= np.sqrt(values @ values)
         return index, values
 
-    def scores(self, norm: str) -> dict[str, float]:
-        """The probability of each topic for a normalized text."""
-        index, values = self._vector(norm)
+    def scores(self, norm: str, vector: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, float]:
+        """The probability of each topic for a normalized text (``vector``: its ``vector(norm)``)."""
+        index, values = vector if vector is not None else self.vector(norm)
         logits = values @ self.weights[index] + self.bias
         return dict(zip(self.topics, (1.0 / (1.0 + np.exp(-logits))).tolist()))
 
@@ -91,11 +93,12 @@ class Model:
         """The score a topic needs."""
         return float(self.thresholds[self.topics.index(topic)])
 
-    def language(self, norm: str) -> str | None:
-        """The language a normalized text is written in, or None when it does not say."""
+    def language(self, norm: str, vector: tuple[np.ndarray, np.ndarray] | None = None) -> str | None:
+        """The language a normalized text is written in, or None when it does not say (``vector``: its
+        ``vector(norm)``)."""
         if len(self.languages) < 2 or not any(f"w:{w}" in self.vocabulary for w in norm.split()):
             return None  # not one word the examples use: nothing to judge the language by
-        index, values = self._vector(norm)
+        index, values = vector if vector is not None else self.vector(norm)
         logits = values @ self.language_weights[index] + self.language_bias
         probs = np.exp(logits - logits.max())
         probs /= probs.sum()

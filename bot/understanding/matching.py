@@ -55,7 +55,10 @@ class Matcher:
 
     def match(self, text: str) -> Match:
         """Find the topics and the language of ``text``."""
-        words = tokens(text)
+        return self.match_words(tokens(text))
+
+    def match_words(self, words: tuple[str, ...]) -> Match:
+        """Find the topics and the language of a text's normalized words (``tokens(text)``)."""
         hits: list[set[tuple[str, str]]] = []
         found: list[tuple[str, str]] = []
         switch = None

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _NOT_WORD = re.compile(r"[\W_]+")
 _ELONGATED = re.compile(r"([a-z])\1{2,}")  # a letter three or more times in a row
+REMEMBERED = 4096  # short texts whose normalized form is kept (a text is normalized several times per reply)
+REMEMBERED_LENGTH = 480  # longer texts are normalized afresh: the memory stays small whatever is sent
 
 
 def normalize(text: str) -> str:
     """Lower-case, drop accents, apostrophes, punctuation and elongation: "¡Ayúdaaame!" -> "ayudame"."""
+    return _remembered(text) if len(text) <= REMEMBERED_LENGTH else _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    """``normalize``, computed."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return _ELONGATED.sub(r"\1", _NOT_WORD.sub(" ", _APOSTROPHES.sub("", plain)).strip())
+
+
+_remembered = lru_cache(maxsize=REMEMBERED)(_normalize)
 
 
 def tokens(text: str) -> tuple[str, ...]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
+from functools import lru_cache
 
 from ..table.model import Table
 from .classifier import Model, samples, train
 from .matching import Match, Matcher
-from .normalize import normalize, tokens
+from .normalize import REMEMBERED_LENGTH, normalize, tokens
 
 MODEL_VERSION = "3"  # bump when the features or the training change: old cached models are dropped
+REMEMBERED_TEXTS = 4096  # readings of short texts kept per snapshot, by normalized text ("help" repeats)
 
 
 def training_data(table: Table) -> dict:
@@ -50,17 +52,26 @@ class Understander:
         self.keyword_texts = {normalize(p) for t in table.topics for ps in t.keywords.values() for p in ps}
         self.safety = {rule: {lang: [tokens(p) for p in phrases] for lang, phrases in by_lang.items()}
                        for rule, by_lang in table.safety.items()}
+        self.cries = {p for ps in self.safety.get("cry", {}).values() for p in ps}
+        self.phrases = {rule: tuple(f" {' '.join(p)} " for ps in by_lang.values() for p in ps)
+                        for rule, by_lang in self.safety.items()}
         self.names = {}  # how callers name a line (its menu option's phrases of 2+ words) -> resource key
         for option in table.menu:
             for phrases in option.keywords.values():
                 for phrase in phrases:
                     if option.resource and len(tokens(phrase)) >= 2:
                         self.names.setdefault(normalize(phrase), option.resource)
+        self.read = lru_cache(maxsize=REMEMBERED_TEXTS)(self._read)  # this snapshot's own: a new table, a new cache
 
     def match(self, text: str) -> Match:
-        """The topics of ``text`` (most urgent first), its language, and why."""
+        """The topics of ``text`` (most urgent first), its language, and why: a reading depends only on
+        the normalized text, so one read before is used again."""
         norm = normalize(text)
-        found = self.matcher.match(text)
+        return self.read(norm) if len(norm) <= REMEMBERED_LENGTH else self._read(norm)
+
+    def _read(self, norm: str) -> Match:
+        """The topics, language and why of a normalized text."""
+        found = self.matcher.match_words(tuple(norm.split()))  # = self.matcher.match(text)
         details = tuple(dict.fromkeys(key for name, key in self.names.items() if f" {name} " in f" {norm} "))
         if found.switch:  # "ESPAÑOL", "english please": a request for a language, not a topic
             return replace(found, details=details)
@@ -76,12 +87,13 @@ class Understander:
         scores: tuple = ()
         language = found.language
         if self.model is not None and norm:
-            by_topic = self.model.scores(norm)
+            vector = self.model.vector(norm)  # once, for the topics and the language
+            by_topic = self.model.scores(norm, vector)
             if self.model.knows(norm):
                 topics.update(self.model.predict(by_topic))
             scores = tuple((t, round(s, 3), self.model.threshold(t)) for t, s in by_topic.items())
             if not found.switch:
-                language = self.model.language(norm) or found.language
+                language = self.model.language(norm, vector) or found.language
         topics.update(self._safety(norm))
         return replace(found, topics=self._ordered(topics), language=language, scores=scores, details=details)
 
@@ -89,10 +101,10 @@ class Understander:
         """The table's ``safety`` phrases: a minor in commercial sex always gets HOTLINE; a text that is
         only a cry for help ("HELP", "auxilio") gets DANGER first."""
         words = f" {norm} "
-        cry = any(tokens(norm) == p for ps in self.safety.get("cry", {}).values() for p in ps)
+        cry = tokens(norm) in self.cries
         def says(rule: str) -> bool:
             """True when a phrase of ``rule`` is in the text, in any language."""
-            return any(f" {' '.join(p)} " in words for ps in self.safety.get(rule, {}).values() for p in ps)
+            return any(phrase in words for phrase in self.phrases.get(rule, ()))
         found = {"HOTLINE"} if says("minor") and says("commercial_sex") else set()
         return (found | ({"DANGER"} if cry else set())) & self.urgency.keys()
 

@@ -83,3 +83,24 @@ def test_explain_names_keywords_and_scores(understander):
     lines = explain(understander.match("i need a shelter, my boss took my passport"))
     assert any(line.startswith("keyword 'shelter' -> HOUSING") for line in lines)
     assert any(line.startswith("model HOTLINE") for line in lines)
+
+
+def test_a_reading_is_remembered_per_snapshot_and_bounded(table, understander):
+    from bot.understanding.understander import REMEMBERED_TEXTS
+    first = understander.match("Mi jefe tiene mi PASAPORTE!!")
+    assert understander.match("mi jefe tiene mi pasaporte") is first  # the same normalized text: read once
+    assert first == understander._read(normalize("mi jefe tiene mi pasaporte"))  # as if read afresh
+    assert understander.read.cache_info().maxsize == REMEMBERED_TEXTS
+    text = "the blue heron left at dawn"
+    assert understander.match(text).topics != ("REPORT",)
+    taught = dataclasses.replace(table, examples=table.examples + (Example(text, "en", ("REPORT",)),))
+    assert build(taught, None, None, None, wait=False).matcher.match(text).topics == ("REPORT",)  # a new table
+    assert understander.match(text).topics != ("REPORT",)  # the old snapshot's memory is its own
+
+
+def test_only_short_texts_are_remembered(understander):
+    from bot.understanding import normalize as normalizing
+    long = "¡Ayúdaaame, por favor! " * 40  # longer than REMEMBERED_LENGTH
+    kept = normalizing._remembered.cache_info().currsize, understander.read.cache_info().currsize
+    assert normalize(long) == normalizing._normalize(long) and understander.match(long).topics
+    assert (normalizing._remembered.cache_info().currsize, understander.read.cache_info().currsize) == kept

@@ -1,0 +1,19 @@
+"""Sender state in the database: languages written many at once keep each sender's opt-out."""
+from bot.store import messages, senders
+
+
+def state(store, sender, simulated=False):
+    """(language, opted_out) of a sender as the per-text lookup reads it."""
+    found = store.read(messages.lookup, None, sender, None, simulated)
+    return found["language"], found["opted_out"]
+
+
+def test_languages_are_written_in_one_statement_and_keep_opt_outs(app):
+    store = app.extensions["store"]
+    store.write(senders.save, "a" * 64, "en", True)
+    store.write(senders.save_languages, {"a" * 64: "es", "b" * 64: "en"})
+    store.write(senders.save_languages, {"c" * 64: "es"}, True)
+    store.write(senders.save_languages, {})
+    assert state(store, "a" * 64) == ("es", True)  # the language changed, the opt-out held
+    assert state(store, "b" * 64) == ("en", False)
+    assert state(store, "c" * 64, True) == ("es", False) and state(store, "c" * 64) == (None, None)
