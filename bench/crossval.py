@@ -1,6 +1,6 @@
 """K-fold measure of how the classifier generalizes on data/examples.yaml (not a test).
 
-    .venv/bin/python bench/crossval.py [--data data] [--folds 5] [--json]
+    .venv/bin/python bench/crossval.py [--data data] [--folds 5] [--only EXAMPLES.yaml] [--json]
 
 Each example goes to one fold by a stable hash of its normalized text (the same text is never in
 two folds, and the folds stay the same when examples are added). For each fold, the understanding
@@ -9,6 +9,8 @@ table WITHOUT that fold's examples, so no held-out text is answered by the exact
 each held-out text is then answered as a new sender's first text (``texting.answer``) and judged
 with evaluate's rule (``bot.review.evaluation``). Prints per-topic recall and precision, the share
 right, DANGER recall and the wrong texts grouped by (expected, got); ``--json``: one summary line.
+``--only`` scores just the held-out examples whose text is also in another examples file (e.g. an
+older examples.yaml), so runs before and after adding examples compare the same texts.
 """
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
+
 from bot.conversation import texting  # noqa: E402
 from bot.review import evaluation  # noqa: E402
 from bot.table.files import read_table  # noqa: E402
@@ -35,8 +39,9 @@ def fold_of(text: str, folds: int) -> int:
     return int(hashlib.sha256(normalize(text).encode("utf-8")).hexdigest(), 16) % folds
 
 
-def run(data: Path, folds: int) -> tuple[list[evaluation.Scored], evaluation.Summary]:
-    """Train on all folds but one, answer the held-out fold, for every fold; score them together."""
+def run(data: Path, folds: int, only: set[str] | None = None) -> tuple[list[evaluation.Scored], evaluation.Summary]:
+    """Train on all folds but one, answer the held-out fold (or its texts in ``only``, normalized),
+    for every fold; score them together."""
     table = read_table(data)
     topics = [t.key for t in table.topics]
     scored: list[evaluation.Scored] = []
@@ -46,7 +51,8 @@ def run(data: Path, folds: int) -> tuple[list[evaluation.Scored], evaluation.Sum
         kept = tuple(e for e in table.examples if fold_of(e.text, folds) != k)
         fold_table = replace(table, examples=kept)
         understander = Understander(fold_table, train_model(training_data(fold_table)))
-        cases = [evaluation.Case(e.text, e.language, frozenset(e.topics)) for e in held]
+        cases = [evaluation.Case(e.text, e.language, frozenset(e.topics)) for e in held
+                 if only is None or normalize(e.text) in only]
         part, sub = evaluation.score(
             cases, lambda text: texting.answer(fold_table, understander, text, texting.SenderState()), topics)
         scored += part
@@ -94,9 +100,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the table's folder (default data/)")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--only", type=Path, help="score only the texts that are also in this examples file")
     parser.add_argument("--json", action="store_true", help="print only the summary as one JSON line")
     args = parser.parse_args()
-    scored, summary = run(args.data, args.folds)
+    only = None
+    if args.only:
+        only = {normalize(e["text"]) for e in yaml.safe_load(args.only.read_text(encoding="utf-8"))}
+    scored, summary = run(args.data, args.folds, only)
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:
