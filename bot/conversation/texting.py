@@ -56,7 +56,7 @@ def answer(table: Table, matcher: Matcher, text: str, state: SenderState,
         state = replace(state, discreet=turned)
     match = matcher.match(text)
     if not (match.topics or match.switch or language or turned is not None):  # issue 13: other languages
-        other = language_id.identify(table.interpreting, text, tuple(table.languages))
+        other = language_id.identify(table.interpreting, text, tuple(table.languages), matcher.words)
         if other:
             return Outcome(interpreters.sms(table, other, state.discreet), state, other)
     remembered = match.language or state.language

@@ -2,7 +2,8 @@
 word list (Hmong), or lingua-language-detector, loaded with only the languages the table names.
 
 Plain Python: the table's interpreter lines and a text in, a line's code (or None) out. None means
-English, Spanish, or unsure: a short or mixed text ("hi", "ok", Spanglish) never leaves them.
+English, Spanish, or unsure: a short or mixed text ("hi", "ok", Spanglish), or one mostly of words
+people write to the bot in them, never leaves them.
 """
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ MIN_LETTERS = 8  # ... and with fewer letters than this
 MIN_WORD_HITS = 2  # a word-list language needs this many of its words, and half of the text's
 
 
-def identify(interpreting: Interpreting | None, text: str, own: tuple[str, ...] = ("en", "es")) -> str | None:
-    """The code of the interpreter line for ``text``'s language, or None; ``own``: the bot's languages."""
+def identify(interpreting: Interpreting | None, text: str, own: tuple[str, ...] = ("en", "es"),
+             known: frozenset[str] = frozenset()) -> str | None:
+    """The code of the interpreter line for ``text``'s language, or None; ``own``: the bot's languages;
+    ``known``: words people write to the bot in them (a Latin text mostly of these stays in them)."""
     letters = [c for c in text if c.isalpha()]
     if interpreting is None or not interpreting.lines or not letters:
         return None
@@ -36,7 +39,8 @@ def identify(interpreting: Interpreting | None, text: str, own: tuple[str, ...] 
         if line.words and hits >= MIN_WORD_HITS and 2 * hits >= len(words):
             return line.code
     latin = 2 * scripts["LATIN"] >= len(letters)
-    if latin and (sum(any(c.isalpha() for c in w) for w in words) < MIN_WORDS or len(letters) < MIN_LETTERS):
+    if latin and (sum(any(c.isalpha() for c in w) for w in words) < MIN_WORDS or len(letters) < MIN_LETTERS
+                  or 2 * sum(w in known for w in words) > len(words)):  # "ok cool thx", "haha no its ok"
         return None
     names = {line.lingua.upper(): line.code for line in interpreting.lines if line.lingua}
     detector = _detector(tuple(sorted(names)), own)

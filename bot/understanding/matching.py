@@ -52,6 +52,7 @@ class Matcher:
                 for key in _deletions(phrase[0]):
                     self.deletions.setdefault(key, set()).add(phrase[0])
         self.closest = lru_cache(maxsize=4096)(self._closest)
+        self.words = frozenset(w for p in self.phrases for w in p) | frozenset(self.hints)  # the bot's own languages'
 
     def match(self, text: str) -> Match:
         """Find the topics and the language of ``text``."""

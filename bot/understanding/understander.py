@@ -49,6 +49,7 @@ class Understander:
         self.model = model if model is not None and model.topics == tuple(t.key for t in table.topics) else None
         self.urgency = {t.key: t.urgency for t in table.topics}
         self.exact = {normalize(e.text): e for e in table.examples}
+        self.words = self.matcher.words | frozenset(w for text in self.exact for w in text.split())
         self.keyword_texts = {normalize(p) for t in table.topics for ps in t.keywords.values() for p in ps}
         self.safety = {rule: {lang: [tokens(p) for p in phrases] for lang, phrases in by_lang.items()}
                        for rule, by_lang in table.safety.items()}

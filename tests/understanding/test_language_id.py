@@ -9,6 +9,7 @@ import pytest
 from bot.table.files import read_docs, read_table
 from bot.table.validation import DataError, build_table
 from bot.understanding.language_id import identify
+from bot.understanding.understander import Understander
 from conftest import DATA_DIR
 
 TABLE = read_table(DATA_DIR)
@@ -34,6 +35,22 @@ def test_other_languages(text, code):
                                   "0:À", "\U0001F198"])
 def test_english_spanish_and_short_texts_stay(text):
     assert identify(TABLE.interpreting, text) is None
+
+
+@pytest.mark.parametrize("text", ["haha no its ok", "ok cool thx", "omg thank u sooo much", "ya entendi gracias",
+                                  "bueno pues ok", "lol jk wrong number sorry"])
+def test_texts_mostly_of_the_bots_own_words_stay(text):
+    known = Understander(TABLE, None).words
+    assert identify(TABLE.interpreting, text, known=known) is None
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Tôi cần giúp đỡ, chủ của tôi giữ hộ chiếu của tôi", "vi"),
+    ("Kailangan ko ng tulong, kinuha ng amo ko ang pasaporte ko", "tl"),
+    ("Preciso de ajuda, meu patrão ficou com meu passaporte", "pt"),
+])
+def test_own_words_do_not_hide_another_language(text, code):
+    assert identify(TABLE.interpreting, text, known=Understander(TABLE, None).words) == code
 
 
 def test_lines_need_a_number_placeholder_and_a_way_to_detect():
