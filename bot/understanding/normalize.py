@@ -10,7 +10,8 @@ _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _NOT_WORD = re.compile(r"[\W_]+")
 _ELONGATED = re.compile(r"([a-z])\1{2,}")  # a letter three or more times in a row
 REMEMBERED = 4096  # short texts whose normalized form is kept (a text is normalized several times per reply)
-REMEMBERED_LENGTH = 480  # longer texts are normalized afresh: the memory stays small whatever is sent
+REMEMBERED_LENGTH = 40  # only a keyword or a few words is remembered: a longer text, which may tell a
+# person's story, is normalized afresh and kept nowhere once answered (and the memory stays small)
 
 
 def normalize(text: str) -> str:
