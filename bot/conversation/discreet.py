@@ -1,12 +1,15 @@
 """Discreet replies, for a texter whose phone may be read by someone else: neutral line names, the
 911 line and a line saying they can delete the conversation, with no word of the forbidden list.
 
-Plain Python. The wording is data/discreet.yaml's; a text turns discreet replies on (a phrase such
-as "he reads my texts" anywhere, or the card's keyword alone) or off (a whole text such as NORMAL).
+Plain Python. The wording is data/discreet.yaml's; a text turns discreet replies on (the card's
+keyword alone or with a few words around it, "discreto por favor"; a text that says the phone is
+watched is read by the understanding) or off (a whole text such as NORMAL).
 """
 from __future__ import annotations
 
 from typing import Iterator, Sequence
+
+from rapidfuzz.distance import OSA
 
 from .. import phones
 from ..understanding.normalize import normalize, tokens
@@ -15,39 +18,59 @@ from .replies import MEMO_LIMIT, budget as segment_budget, hours_text
 from .segments import segments
 
 
+KEYWORD_PHRASE_WORDS = 4  # the card's keyword counts in a text of at most this many words ("QUIET pls")
+KEYWORD_TYPO_LENGTH = 6  # a keyword this long also counts with one typo ("discrteo")
+
+
 def turned(table: Table, text: str) -> bool | None:
-    """True when ``text`` turns discreet replies on, False when it turns them off, else None."""
+    """True when ``text`` turns discreet replies on with the card's keyword, False when it turns them
+    off, else None."""
     if table.discreet is None:
         return None
-    on, off, phrases = _index(table)
-    whole = normalize(text)
-    if whole in on:
+    if keyword_language(table, text):
         return True
-    if whole in off:
-        return False
-    words = f" {whole} "
-    return True if any(phrase in words for phrase in phrases) else None
+    _, off = _index(table)
+    return False if normalize(text) in off else None
 
 
-def _index(table: Table) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
-    """The normalized keywords, off words and " phrases " of the table, made once per table."""
+def keyword_language(table: Table, text: str) -> str | None:
+    """The language of the card's keyword when ``text`` is that keyword alone or in a few words
+    ("DISCRETO", "discreto por favor", "QUIET pls"), else None: the reply is in that language."""
+    if table.discreet is None:
+        return None
+    words = tokens(text)
+    if not words or len(words) > KEYWORD_PHRASE_WORDS:
+        return None
+    keywords, _ = _index(table)
+    for word in words:
+        for keyword, language in keywords.items():
+            if word == keyword or (len(keyword) >= KEYWORD_TYPO_LENGTH and OSA.distance(word, keyword) <= 1):
+                return language
+    return None
+
+
+def _index(table: Table) -> tuple[dict[str, str], frozenset[str]]:
+    """The normalized keywords (keyword -> language) and off words of the table, made once per table."""
     index = table.memo.get("discreet index")
     if index is None:
         d = table.discreet
-        index = (frozenset(normalize(w) for w in d.keyword.values()) - {""},
-                 frozenset(normalize(w) for words in d.off.values() for w in words) - {""},
-                 tuple(f" {' '.join(tokens(p))} " for phrases in d.on.values() for p in phrases))
+        index = ({normalize(w): lang for lang, w in d.keyword.items() if normalize(w)},
+                 frozenset(normalize(w) for words in d.off.values() for w in words) - {""})
         table.memo["discreet index"] = index
     return index
 
 
-def sms(table: Table, topics: Sequence[str], language: str, budget: bool = True) -> str:
-    """The discreet reply to ``topics`` (none: the keyword menu) in ``language``; ``budget``: keep
-    within the same SMS segments as the plain reply (not for WhatsApp). Composed once per table."""
-    key = ("discreet", tuple(topics), language, budget)
+def sms(table: Table, topics: Sequence[str], language: str, budget: bool = True,
+        details: Sequence[str] = ()) -> str:
+    """The discreet reply to ``topics`` (none: the keyword menu) in ``language``, the lines the text
+    named (``details``) first; ``budget``: keep within the same SMS segments as the plain reply (not
+    for WhatsApp). Composed once per table."""
+    key = ("discreet", tuple(topics), language, budget, tuple(details))
     reply = table.memo.get(key)
     if reply is None:
-        reply = _compose(table, topics, language, segment_budget(table, topics, language) if budget else None)
+        named = tuple(r for r in details if r in table.resources and r in table.discreet.names)
+        reply = _compose(table, topics, language, segment_budget(table, topics, language) if budget else None,
+                         named)
         if len(table.memo) >= MEMO_LIMIT:
             table.memo.clear()
         table.memo[key] = reply
@@ -80,23 +103,28 @@ def every_reply(table: Table) -> Iterator[tuple[str, str, str]]:
         for topic in table.topics:
             yield language, f"discreet {topic.key}", sms(table, (topic.key,), language)
         yield language, "discreet all topics", sms(table, tuple(t.key for t in table.topics), language)
+        for key in table.discreet.names:
+            yield language, f"discreet naming {key}", sms(table, (), language, details=(key,))
 
 
-def _compose(table: Table, topics: Sequence[str], language: str, limit: int | None) -> str:
-    """Topic blocks most urgent first, each within ``limit`` segments (None: no limit)."""
+def _compose(table: Table, topics: Sequence[str], language: str, limit: int | None,
+             named: Sequence[str] = ()) -> str:
+    """The named lines, then topic blocks most urgent first, each within ``limit`` segments (None: no limit)."""
     words, tail = table.discreet.messages[language], closing(table, language)
+    first = [line(table, table.resources[r], language) for r in named]
+    shown: set[str] = set(named)
     if not topics:
-        lines = [words["menu"], *(line(table, table.resources[r], language) for r in table.unmatched)]
+        lines = first + [words["menu"], *(line(table, table.resources[r], language)
+                                          for r in table.unmatched if r not in shown)]
         return "\n".join(lines + tail)
-    shown: set[str] = set()
-    lines: list[str] = []
+    lines: list[str] = first
     for key in topics:
         topic = table.topic(key)
         if set(topic.resources) <= shown:
             continue
         block = [table.discreet.intros[key][language]]
         block += [line(table, table.resources[r], language) for r in topic.resources if r not in shown]
-        if lines and limit is not None and segments("\n".join(lines + block + tail)) > limit:
+        if len(lines) > len(first) and limit is not None and segments("\n".join(lines + block + tail)) > limit:
             continue
         lines += block
         shown.update(topic.resources)

@@ -5,7 +5,7 @@ three answer exactly alike. Real texts also get: the same answer again for a Mes
 Twilio retries (counted once), a per-sender reply limit, and usage counts. The hot path is one
 read; MessageSids and counts are written in batches (``store.pending``), sender state only when
 it changes. A database error never stops the reply: it is logged (without the number or the
-text) and the bot answers.
+text) and the bot answers, discreetly, since it cannot know who is watched.
 """
 from __future__ import annotations
 
@@ -90,9 +90,10 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
     spooled = store.spool.get(sender, simulated) if sender else None  # an opt-out not yet written
     try:
         found = store.read(messages.lookup, sid, sender, window, simulated)  # bounded in time
-    except SQLAlchemyError as exc:
-        log.warning("database unavailable for an sms (%s); answering without sender state", type(exc).__name__)
-        return Known(None, texting.SenderState(opted_out=bool(spooled)), 0)
+    except SQLAlchemyError as exc:  # who is watched is unknown: discreet wording is the safe default
+        log.warning("database unavailable for an sms (%s); answering discreetly without sender state",
+                    type(exc).__name__)
+        return Known(None, texting.SenderState(opted_out=bool(spooled), discreet=True), 0)
     if spooled is not None:
         found = {**found, "opted_out": spooled}
     earlier = None if found["topics"] is None else {

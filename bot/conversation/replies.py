@@ -1,11 +1,13 @@
 """Topics and a language in, the SMS reply text out; wording comes from the table (data/).
 
-Every reply carries at least one 24/7 number, the "call 911" line and the line saying
-that no one reads these texts. Several topics are covered most urgent first, as long as
-the reply stays within the language's segment limit.
+Every reply carries at least one 24/7 number, "call 911" once and the line saying that no one
+reads these texts. A line the text named comes first (after the most urgent topic's block);
+several topics are covered most urgent first, as long as the reply stays within the language's
+segment limit.
 """
 from __future__ import annotations
 
+import re
 from typing import Mapping, Sequence
 
 from .. import phones
@@ -28,9 +30,10 @@ def sms(table: Table, topics: Sequence[str], language: str, details: Sequence[st
     key = ("sms", tuple(topics), language, tuple(details), limited)
     reply = table.memo.get(key)
     if reply is None:
-        reply = _compose(table, topics, language, set(details), detailed=True, limited=limited)
+        details = tuple(r for r in details if r in table.resources)
+        reply = _compose(table, topics, language, details, detailed=True, limited=limited)
         if limited and segments(reply) > budget(table, topics, language):
-            reply = _compose(table, topics, language, set(), detailed=False)  # numbers before details
+            reply = _compose(table, topics, language, details, detailed=False)  # numbers before details
         if len(table.memo) >= MEMO_LIMIT:
             table.memo.clear()
         table.memo[key] = reply
@@ -43,23 +46,22 @@ def budget(table: Table, topics: Sequence[str], language: str) -> int:
     return lang.topic_segments if len(topics) <= 1 and lang.topic_segments else lang.max_segments
 
 
-def _compose(table: Table, topics: Sequence[str], language: str, details: set[str], detailed: bool,
+def _compose(table: Table, topics: Sequence[str], language: str, details: Sequence[str], detailed: bool,
              limited: bool = True) -> str:
-    """Topic blocks most urgent first; a block that would overflow is named in a "more" line."""
+    """The lines the text named, then topic blocks most urgent first; a block that would overflow is
+    named in a "more" line (the first block always stays)."""
     words = table.messages[language]
-    tail = [words["danger"], words["automated"]]
     def line(key: str, detailed: bool) -> str:
         """One resource's line: brief, or with its description."""
-        return resource_line(table.resources[key], words, language, brief=not (detailed or key in details))
+        return resource_line(table.resources[key], words, language, brief=not detailed)
+    named = [line(r, detailed) for r in details]
+    shown: set[str] = set(details)
     if not topics:
-        lines = [words["menu"], *(line(r, False) for r in table.unmatched)]
-        lines += [line(r, True) for r in details if r not in table.unmatched]
-        return "\n".join(lines + tail)
+        lines = named + [words["menu"], *(line(r, False) for r in table.unmatched if r not in shown)]
+        return "\n".join(lines + closing(table, language, lines))
     limit = table.languages[language].max_segments if limited else float("inf")  # WhatsApp: no segments
-    shown: set[str] = set()
-    lines: list[str] = []
+    lines: list[str] = [] if topics[0] == table.topics[0].key else list(named)  # DANGER's block comes first
     skipped: list[str] = []
-    named = [r for r in details if not any(r in table.topic(t).resources for t in topics)]
     for key in topics:
         topic = table.topic(key)
         if set(topic.resources) <= shown and not topic.organizations and topic.intro[language].endswith(":"):
@@ -68,18 +70,34 @@ def _compose(table: Table, topics: Sequence[str], language: str, details: set[st
         for org in map(table.organizations.__getitem__, topic.organizations):
             block.append(words["organization"].format(name=org.name[language], about=org.about[language]))
         block += [line(r, detailed and key == DETAILED) for r in topic.resources if r not in shown]
-        if lines and segments("\n".join(lines + block + tail)) > limit:
+        if key == table.topics[0].key:
+            block += named
+        elif len(lines) > len(named) and segments("\n".join(lines + block + closing(table, language, lines + block))) > limit:
             skipped.append(topic.name[language])
             continue
         lines += block
         shown.update(topic.resources)
-    extra = [line(r, True) for r in named if r not in shown]
-    if extra and segments("\n".join(lines + extra + tail)) <= limit:
-        lines += extra
     more = [words["more"].format(keywords=", ".join(skipped))] if skipped else []
-    if more and segments("\n".join(lines + more + tail)) <= limit:
+    if more and segments("\n".join(lines + more + closing(table, language, lines))) <= limit:
         lines += more
-    return "\n".join(lines + tail)
+    return "\n".join(lines + closing(table, language, lines))
+
+
+def closing(table: Table, language: str, lines: Sequence[str]) -> list[str]:
+    """The lines that close a reply: "call 911" (unless a line above already says it) and "no one reads"."""
+    words = table.messages[language]
+    said = any(_emergency(table).search(text) for text in lines)
+    return ([] if said else [str(words["danger"])]) + [str(words["automated"])]
+
+
+def _emergency(table: Table) -> re.Pattern:
+    """The table's emergency numbers (911) standing alone, not inside a longer number; made once per table."""
+    pattern = table.memo.get("emergency numbers")
+    if pattern is None:
+        numbers = sorted({r.phone for r in table.resources.values() if not r.phone.startswith("+")})
+        pattern = re.compile("|".join(rf"(?<!\d){re.escape(n)}(?!\d)" for n in numbers) or r"(?!)")
+        table.memo["emergency numbers"] = pattern
+    return pattern
 
 
 def resource_line(resource: Resource, words: Mapping[str, object], language: str, brief: bool = False) -> str:

@@ -1,9 +1,10 @@
 """One incoming text in, what to answer and what to remember out: opt-out, language, reply.
 
 Plain Python. Opt-out follows Twilio's rules: only a whole message that is one of its
-keywords (or Twilio's OptOutType field) opts a sender out or back in. Issue 13: a sender may turn
-discreet replies on or off (discreet.py), and a text in another language with no English or
-Spanish keyword gets its interpreter line (interpreters.py).
+keywords (or Twilio's OptOutType field) opts a sender out or back in. A sender who says the phone
+is watched, or texts the card's keyword, gets discreet replies until a word turns them off
+(discreet.py); a text in another language gets its interpreter line whatever topics its words
+resemble (interpreters.py): the language is decided before the topics.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ OPT_IN = {"start", "unstop", "yes"}
 class SenderState:
     language: str | None = None  # the last language the sender clearly wrote in
     opted_out: bool = False
-    discreet: bool = False  # issue 13: every reply in discreet wording until a word turns it off
+    discreet: bool = False  # every reply in discreet wording until a word turns it off
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,19 @@ def answer(table: Table, matcher: Matcher, text: str, state: SenderState,
                        lang, topics)
     if state.opted_out:
         return Outcome(None, state, state.language or table.default_language)
-    turned = discreet_replies.turned(table, text)  # issue 13: "he reads my texts", the card's keyword
+    match = matcher.match(text)
+    turned = discreet_replies.turned(table, text)  # the card's keyword ("discreto por favor") or NORMAL
+    if turned is None and match.watched:  # "my bf goes thru my phone": discreet from this reply on
+        turned = True
     if turned is not None:
         state = replace(state, discreet=turned)
-    match = matcher.match(text)
-    if not (match.topics or match.switch or language or turned is not None):  # issue 13: other languages
-        other = language_id.identify(table.interpreting, text, tuple(table.languages), matcher.words)
+    keyword = discreet_replies.keyword_language(table, text)  # DISCRETO answers in Spanish
+    if not (match.switch or language or keyword or match.keyword_as_written):  # the language before the topics
+        other = language_id.identify(table.interpreting, text, tuple(table.languages), matcher.words,
+                                     language_id.SURE if match.topics else language_id.MIN_CONFIDENCE)
         if other:
             return Outcome(interpreters.sms(table, other, state.discreet), state, other)
-    remembered = match.language or state.language
+    remembered = keyword or match.language or state.language
     lang = language or remembered or table.default_language
     return Outcome(reply(table, match.topics, lang, state.discreet, budget, match.details),
                    replace(state, language=remembered), lang, match.topics, match.details, match)
@@ -74,5 +79,5 @@ def reply(table: Table, topics: tuple[str, ...], language: str, discreet: bool =
     if language not in table.languages:
         language = table.default_language
     if discreet and table.discreet is not None:
-        return discreet_replies.sms(table, topics, language, budget)
+        return discreet_replies.sms(table, topics, language, budget, details)
     return replies.sms(table, topics, language, details, limited=budget)

@@ -38,11 +38,16 @@ class Path:
 
 
 def sms_keyword_replies(table: Table) -> Iterator[tuple[str, str, str]]:
-    """The reply to no match, to each topic, and to all topics at once, in every language."""
+    """The reply to no match, to each topic, and to all topics at once, in every language; and to a
+    text that names a line, alone, with the most urgent topic and with all topics."""
     keys = [t.key for t in table.topics]
     for lang in table.languages:
         for topics in [(), *((k,) for k in keys), tuple(keys)]:
             yield lang, f"{lang} {'+'.join(topics) or '(no match)'}", replies.sms(table, topics, lang)
+            if len(topics) != 1 or topics[0] == keys[0]:
+                for named in table.resources:
+                    yield (lang, f"{lang} {'+'.join(topics) or '(no match)'} naming {named}",
+                           replies.sms(table, topics, lang, (named,)))
 
 
 def call_menu_paths(table: Table) -> Iterator[Path]:

@@ -57,7 +57,7 @@ def save_table(session: Session, table: Table) -> int:
         session.add_all(m.ReplyTest(channel=channel, position=i, case=dict(row)) for i, row in enumerate(rows))
     docs = docs_from_table(table)
     session.add_all(m.TableDocument(name=name, content=docs[name]) for name in DOCUMENTS if docs[name] is not None)
-    session.add_all(m.Example(position=i, text=e.text, language=e.language, topics=list(e.topics))
+    session.add_all(m.Example(position=i, text=e.text, language=e.language, topics=list(e.topics), discreet=e.discreet)
                     for i, e in enumerate(table.examples))
     state = session.get(m.TableState, 1) or m.TableState(id=1, version=0)
     state.version += 1
@@ -104,7 +104,7 @@ def load_docs(session: Session) -> dict[str, Any]:
         REPLY_TESTS: _reply_tests_doc(session),
         **{name: session.scalar(select(m.TableDocument.content).where(m.TableDocument.name == name))
            for name in DOCUMENTS},
-        "examples.yaml": [{"text": e.text, "lang": e.language, "topics": e.topics}
+        "examples.yaml": [{"text": e.text, "lang": e.language, "topics": e.topics, **({"discreet": True} if e.discreet else {})}
                           for e in session.scalars(select(m.Example).order_by(m.Example.position))],
     }
 

@@ -45,13 +45,16 @@ HEADER = ("# {name}: part of the helpline's resource table.\n"
 EXAMPLES_HEADER = (
     "# Texts as people write them, and the topics each one needs (topics: [] = none, the keyword menu).\n"
     "# The classifier learns the topics from them; each text also gets its own topics exactly.\n"
-    "# One example a line: - {text: \"...\", lang: es, topics: [HOTLINE]}\n")
+    "# One example a line: - {text: \"...\", lang: es, topics: [HOTLINE]}\n"
+    "# discreet: true marks a text that says the sender's phone is watched (the classifier learns it too).\n")
 
 
 def example_line(example: dict) -> str:
     """One example as one line of examples.yaml (a JSON string is a YAML double-quoted string)."""
     topics = ", ".join(example.get("topics") or [])
-    return f'- {{text: {json.dumps(example["text"], ensure_ascii=False)}, lang: {example["lang"]}, topics: [{topics}]}}'
+    watched = ", discreet: true" if example.get("discreet") else ""
+    return (f'- {{text: {json.dumps(example["text"], ensure_ascii=False)}, lang: {example["lang"]}, '
+            f'topics: [{topics}]{watched}}}')
 
 
 def examples_text(examples: list[dict] | None) -> str:
@@ -130,7 +133,8 @@ def docs_from_table(table: Table) -> dict[str, object]:
         REPLY_TESTS: {channel: [dict(row) for row in rows] for channel, rows in table.reply_tests.items()},
         "discreet.yaml": _discreet(table),
         "interpreters.yaml": _interpreting(table),
-        "examples.yaml": [{"text": e.text, "lang": e.language, "topics": list(e.topics)} for e in table.examples],
+        "examples.yaml": [{"text": e.text, "lang": e.language, "topics": list(e.topics),
+                           **({"discreet": True} if e.discreet else {})} for e in table.examples],
     }
 
 
@@ -217,6 +221,10 @@ def _interpreting(table: Table) -> dict[str, object] | None:
     for line in i.lines:
         detect = ({"lingua": line.lingua} if line.lingua else {"script": line.script} if line.script
                   else {"words": list(line.words)})
+        if line.writing:
+            detect["writing"] = line.writing
+        if line.lingua and line.words:
+            detect["words"] = list(line.words)
         lines.append({"code": line.code, "name": line.name, "detect": detect, "line": line.line,
                       "reviewed": line.reviewed})
     return {"resource": i.resource, "max_segments": i.max_segments, "essentials": dict(i.essentials), "lines": lines}

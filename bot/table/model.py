@@ -164,6 +164,7 @@ class Example:
     text: str
     language: str
     topics: tuple[str, ...] = ()
+    discreet: bool = False  # the text says the sender's phone is watched: discreet replies from then on
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ class Interpreter:
     lingua: str | None = None  # a lingua-language-detector language name
     script: str | None = None  # a Unicode script name (KHMER)
     words: tuple[str, ...] = ()  # common words, for languages without a model
+    writing: str | None = None  # "traditional" or "simplified" Chinese characters (beside lingua)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ TWILIO_KEYWORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "r
 DISCREET_FIELDS = {"line": {"name", "number", "hours", "text"}, "hours": {"hours"}, "text": {"text"},
                    "always_open": set(), "menu": set(), "danger": set(), "automated": set(), "delete": set()}
 DETECTORS = ("lingua", "script", "words")
+WRITINGS = ("traditional", "simplified")  # Chinese characters: a line for each, told apart by hanzidentifier
 
 
 def read_discreet(c: Checker, resources: dict[str, Resource], topics: dict[str, Topic]) -> Discreet:
@@ -82,17 +83,23 @@ def read_interpreting(c: Checker, resources: dict[str, Resource]) -> Interpretin
         c.placeholders(f, entry, "line", line, {"number"})
         if not isinstance(e.get("reviewed"), bool):
             c.fail(f, entry, "reviewed: true or false")
-        detect = e.get("detect") if isinstance(e.get("detect"), dict) else {}
+        detect = dict(e.get("detect")) if isinstance(e.get("detect"), dict) else {}
+        writing = detect.pop("writing", None)
+        own_words = detect.pop("words", None) if "lingua" in detect else None  # words of its own beside lingua
         if len(detect) != 1 or next(iter(detect)) not in DETECTORS:
             c.fail(f, entry, f"detect: exactly one of {', '.join(DETECTORS)}")
+        if writing is not None and (writing not in WRITINGS or "lingua" not in detect):
+            c.fail(f, entry, f"detect: writing is one of {', '.join(WRITINGS)}, beside lingua")
         script = detect.get("script")
         if script is not None and not _is_script(str(script)):
             c.fail(f, entry, f"detect: unknown script {script!r}")
         words = unique_spellings(detect.get("words"))
         if "words" in detect and len(words) < 5:
             c.fail(f, entry, "detect: words needs at least 5 common words")
+        if own_words is not None:
+            words = unique_spellings(own_words)
         lines.append(Interpreter(code, str(e.get("name") or code), line, e.get("reviewed") is True,
-                                 detect.get("lingua"), script and str(script).upper(), words))
+                                 detect.get("lingua"), script and str(script).upper(), words, writing))
     return Interpreting(str(resource), limit, essentials, tuple(lines))
 
 

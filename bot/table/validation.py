@@ -252,5 +252,8 @@ def _examples(c: Checker, topics: dict) -> tuple[Example, ...]:
         for key in keys:
             if key not in topics:
                 c.fail(f, where, f"topics: unknown topic {key!r}")
-        result.append(Example(text.strip(), str(lang), tuple(dict.fromkeys(keys))))
+        watched = e.get("discreet", False)
+        if not isinstance(watched, bool):
+            c.fail(f, where, "discreet: true or false")
+        result.append(Example(text.strip(), str(lang), tuple(dict.fromkeys(keys)), watched is True))
     return tuple(result)

@@ -1,5 +1,6 @@
-"""Topics and language learned from example texts: TF-IDF over word and character n-grams, one
-logistic regression per topic (and per language), thresholds chosen by cross-validation.
+"""Topics, language and "this phone is watched" learned from example texts: TF-IDF over word and
+character n-grams, one logistic regression per topic (per language, and one for a watched phone),
+thresholds chosen by cross-validation.
 
 scikit-learn only trains; a prediction is the text's sparse TF-IDF vector times the trained weight
 matrix (numpy), which is what keeps one text well under a millisecond. Training is deterministic:
@@ -25,6 +26,7 @@ RELATIVE = 0.6  # another topic also needs this share of the text's top score (f
 DEFAULT_BETA = 1.5
 THRESHOLD_RANGE = (0.1, 0.7)
 LANGUAGE_CONFIDENCE = 0.65  # below this, the text says nothing clear about its language
+WATCHED_BETA = 3.0  # a watched phone: recall first (a false one costs plainer words, a miss can cost a life)
 
 
 def features(norm: str) -> list[str]:
@@ -42,6 +44,7 @@ class Sample:
     text: str
     language: str
     topics: tuple[str, ...]
+    watched: bool = False  # the text says the sender's phone is read by someone else
 
 
 @dataclass
@@ -58,6 +61,9 @@ class Model:
     language_weights: np.ndarray  # features x languages
     language_bias: np.ndarray
     common: frozenset[str] = frozenset()  # words too common to say anything (the languages' hints)
+    watched_weights: np.ndarray | None = None  # features: "this phone is watched" (None: no examples say so)
+    watched_bias: float = 0.0
+    watched_threshold: float = 1.0
 
     def knows(self, norm: str) -> bool:
         """True when the text has a word the examples use that is not a common one: without one,
@@ -89,6 +95,13 @@ class Model:
         return tuple(t for t, limit in zip(self.topics, self.thresholds)
                      if scores[t] >= limit and (t == RECALLED_FIRST or scores[t] >= RELATIVE * top))
 
+    def watched(self, norm: str, vector: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+        """The probability that a normalized text says the sender's phone is watched (0 without a model)."""
+        if self.watched_weights is None or not self.knows(norm):
+            return 0.0
+        index, values = vector if vector is not None else self.vector(norm)
+        return float(1.0 / (1.0 + np.exp(-(values @ self.watched_weights[index] + self.watched_bias))))
+
     def threshold(self, topic: str) -> float:
         """The score a topic needs."""
         return float(self.thresholds[self.topics.index(topic)])
@@ -106,45 +119,41 @@ class Model:
         return self.languages[best] if probs[best] >= LANGUAGE_CONFIDENCE else None
 
 
-def samples(examples: Iterable[tuple[str, str, Sequence[str]]],
-            keywords: Mapping[str, Mapping[str, Sequence[str]]],
-            hints: Mapping[str, Sequence[str]] = {}) -> list[Sample]:
-    """Training samples: the examples, each keyword as a short example of its topic, each hint word
-    as an example of its language with no topic."""
-    out = [Sample(normalize(text), lang, tuple(topics)) for text, lang, topics in examples]
+def samples(examples: Iterable[Sequence], keywords: Mapping[str, Mapping[str, Sequence[str]]],
+            hints: Mapping[str, Sequence[str]] = {}, watched: Mapping[str, Sequence[str]] = {}) -> list[Sample]:
+    """Training samples: the examples ([text, language, topics] and optionally watched), each keyword
+    as a short example of its topic, each hint word as an example of its language with no topic, each
+    ``watched`` phrase ("he reads my texts") as a watched example with no topic."""
+    out = [Sample(normalize(e[0]), e[1], tuple(e[2]), bool(e[3]) if len(e) > 3 else False) for e in examples]
     for topic, by_language in keywords.items():
         for lang, phrases in by_language.items():
             out += [Sample(normalize(p), lang, (topic,)) for p in phrases]
     for lang, words in hints.items():
         out += [Sample(normalize(w), lang, ()) for w in words]
+    for lang, phrases in watched.items():
+        out += [Sample(normalize(p), lang, (), True) for p in phrases]
     return [s for s in out if s.text]
 
 
 def train(topics: Sequence[str], languages: Sequence[str], data: Sequence[Sample],
           common: Iterable[str] = ()) -> Model:
-    """Fit the vectorizer, a logistic regression per topic and per language; thresholds by CV."""
+    """Fit the vectorizer, a logistic regression per topic, per language and for a watched phone;
+    thresholds by CV."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, lowercase=False)
     X = vectorizer.fit_transform([s.text for s in data])
     n_features = X.shape[1]
     weights, bias, thresholds = np.zeros((n_features, len(topics))), np.zeros(len(topics)), []
     for j, topic in enumerate(topics):
-        y = np.array([topic in s.topics for s in data], dtype=int)
-        if y.min() == y.max():  # no example (or only examples) of this topic: keywords only
+        fitted = _fit(X, np.array([topic in s.topics for s in data], dtype=int), BETA.get(topic, DEFAULT_BETA))
+        if fitted is None:  # no example (or only examples) of this topic: keywords only
             bias[j], thresholds = -10.0, thresholds + [1.0]
             continue
-        model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced")
-        folds = StratifiedKFold(min(FOLDS, int(y.sum()), int(len(y) - y.sum())), shuffle=True, random_state=0)
-        if folds.n_splits >= 2:
-            cv = cross_val_predict(model, X, y, cv=folds, method="predict_proba")[:, 1]
-            thresholds.append(_best_threshold(y, cv, BETA.get(topic, DEFAULT_BETA)))
-        else:
-            thresholds.append(0.5)
-        model.fit(X, y)
-        weights[:, j], bias[j] = model.coef_[0], model.intercept_[0]
+        weights[:, j], bias[j], threshold = fitted
+        thresholds.append(threshold)
+    watched = _fit(X, np.array([s.watched for s in data], dtype=int), WATCHED_BETA)
     lang_weights, lang_bias = np.zeros((n_features, len(languages))), np.zeros(len(languages))
     y_lang = np.array([languages.index(s.language) if s.language in languages else -1 for s in data])
     for j in range(len(languages)):
@@ -153,7 +162,25 @@ def train(topics: Sequence[str], languages: Sequence[str], data: Sequence[Sample
             model = LogisticRegression(C=C, solver="liblinear").fit(X, y)
             lang_weights[:, j], lang_bias[j] = model.coef_[0], model.intercept_[0]
     return Model(tuple(topics), tuple(languages), dict(vectorizer.vocabulary_), vectorizer.idf_.copy(),
-                 weights, bias, np.array(thresholds), lang_weights, lang_bias, frozenset(common))
+                 weights, bias, np.array(thresholds), lang_weights, lang_bias, frozenset(common),
+                 *(watched if watched is not None else (None, 0.0, 1.0)))
+
+
+def _fit(X, y: np.ndarray, beta: float) -> tuple[np.ndarray, float, float] | None:
+    """One label's logistic regression: its weights, bias and F-beta threshold chosen by
+    cross-validation (None when every sample has the label, or none has)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    if y.min() == y.max():
+        return None
+    model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced")
+    folds = StratifiedKFold(min(FOLDS, int(y.sum()), int(len(y) - y.sum())), shuffle=True, random_state=0)
+    threshold = 0.5
+    if folds.n_splits >= 2:
+        threshold = _best_threshold(y, cross_val_predict(model, X, y, cv=folds, method="predict_proba")[:, 1], beta)
+    model.fit(X, y)
+    return model.coef_[0].copy(), float(model.intercept_[0]), threshold
 
 
 def _best_threshold(y: np.ndarray, scores: np.ndarray, beta: float) -> float:

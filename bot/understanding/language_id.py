@@ -1,5 +1,6 @@
 """Which language a text is in, when it is neither English nor Spanish: a Unicode script (Khmer), a
-word list (Hmong), or lingua-language-detector, loaded with only the languages the table names.
+word list (Hmong), or lingua-language-detector, loaded with only the languages the table names
+(and, for Chinese, hanzidentifier: Traditional characters get the Traditional line).
 
 Plain Python: the table's interpreter lines and a text in, a line's code (or None) out. None means
 English, Spanish, or unsure: a short or mixed text ("hi", "ok", Spanglish), or one mostly of words
@@ -17,15 +18,17 @@ from .normalize import tokens
 
 log = logging.getLogger(__name__)
 MIN_CONFIDENCE = 0.8  # lingua's confidence in the other language, 0..1
+SURE = 0.99  # ... when the classifier found topics in the text: the language is decided first, if sure
 MIN_WORDS = 2  # Latin-script texts with fewer words than this stay in English or Spanish
 MIN_LETTERS = 8  # ... and with fewer letters than this
 MIN_WORD_HITS = 2  # a word-list language needs this many of its words, and half of the text's
 
 
 def identify(interpreting: Interpreting | None, text: str, own: tuple[str, ...] = ("en", "es"),
-             known: frozenset[str] = frozenset()) -> str | None:
+             known: frozenset[str] = frozenset(), confidence: float = MIN_CONFIDENCE) -> str | None:
     """The code of the interpreter line for ``text``'s language, or None; ``own``: the bot's languages;
-    ``known``: words people write to the bot in them (a Latin text mostly of these stays in them)."""
+    ``known``: words people write to the bot in them (a Latin text mostly of these stays in them);
+    ``confidence``: how sure lingua must be."""
     letters = [c for c in text if c.isalpha()]
     if interpreting is None or not interpreting.lines or not letters:
         return None
@@ -38,18 +41,31 @@ def identify(interpreting: Interpreting | None, text: str, own: tuple[str, ...] 
         hits = sum(w in line.words for w in words)
         if line.words and hits >= MIN_WORD_HITS and 2 * hits >= len(words):
             return line.code
+        if line.words and all(w in line.words and w not in known for w in words):  # "ajuda", "obrigada"
+            return line.code
     latin = 2 * scripts["LATIN"] >= len(letters)
     if latin and (sum(any(c.isalpha() for c in w) for w in words) < MIN_WORDS or len(letters) < MIN_LETTERS
                   or 2 * sum(w in known for w in words) > len(words)):  # "ok cool thx", "haha no its ok"
         return None
-    names = {line.lingua.upper(): line.code for line in interpreting.lines if line.lingua}
+    names = {line.lingua.upper() for line in interpreting.lines if line.lingua}
     detector = _detector(tuple(sorted(names)), own)
     if detector is None:
         return None
     confidences = detector.compute_language_confidence_values(text)
-    if not confidences or confidences[0].value < MIN_CONFIDENCE:
+    if not confidences or confidences[0].value < confidence:
         return None
-    return names.get(confidences[0].language.name)
+    found = [line for line in interpreting.lines if line.lingua and line.lingua.upper() == confidences[0].language.name]
+    writing = _writing(text) if any(line.writing for line in found) else None
+    ranked = sorted(found, key=lambda line: (line.writing != writing, line.writing is not None))
+    return ranked[0].code if ranked else None  # the line of its characters, else the general one
+
+
+def _writing(text: str) -> str | None:
+    """"traditional" or "simplified" when a Chinese text's characters are only one of them, else None."""
+    import hanzidentifier
+
+    return {hanzidentifier.TRADITIONAL: "traditional", hanzidentifier.SIMPLIFIED: "simplified"}.get(
+        hanzidentifier.identify(text))
 
 
 def warm_up(interpreting: Interpreting | None, own: tuple[str, ...] = ("en", "es")) -> None:

@@ -26,6 +26,13 @@ class Match:
     scores: tuple[tuple[str, float, float], ...] = ()  # (topic, the model's score, its threshold)
     example: bool = False  # the text is one of the table's examples: its topics, exactly
     details: tuple[str, ...] = ()  # resources the text names ("chest of hope"): give their details
+    watched: bool = False  # the text says someone else reads the sender's phone: discreet replies
+    watched_score: float = 0.0  # the model's probability of that (0: not asked)
+
+    @property
+    def keyword_as_written(self) -> bool:
+        """True when a keyword was found as written, not only as a typo of another word ("ajuda")."""
+        return any(not phrase.endswith(")") for phrase, _ in self.keywords)
 
 
 class Matcher:

@@ -1,5 +1,6 @@
-"""One text in, its topics and language out: the table's examples exactly, the keywords, the
-classifier, then the safety rules. Plain Python over a ``Table`` and a trained ``Model``."""
+"""One text in, its topics, its language and whether it says the phone is watched out: the table's
+examples exactly, the keywords, the classifier, then the safety rules. Plain Python over a ``Table``
+and a trained ``Model``."""
 from __future__ import annotations
 
 import hashlib
@@ -9,10 +10,11 @@ from functools import lru_cache
 
 from ..table.model import Table
 from .classifier import Model, samples, train
+from .line_names import LineNames
 from .matching import Match, Matcher
 from .normalize import REMEMBERED_LENGTH, normalize, tokens
 
-MODEL_VERSION = "3"  # bump when the features or the training change: old cached models are dropped
+MODEL_VERSION = "4"  # bump when the features or the training change: old cached models are dropped
 REMEMBERED_TEXTS = 4096  # readings of short texts kept per snapshot, by normalized text ("help" repeats)
 
 
@@ -22,9 +24,10 @@ def training_data(table: Table) -> dict:
         "version": MODEL_VERSION,
         "topics": [t.key for t in table.topics],
         "languages": list(table.languages),
-        "examples": [[e.text, e.language, list(e.topics)] for e in table.examples],
+        "examples": [[e.text, e.language, list(e.topics), e.discreet] for e in table.examples],
         "keywords": {t.key: {lang: list(words) for lang, words in t.keywords.items()} for t in table.topics},
         "hints": {code: list(lang.hints) for code, lang in table.languages.items()},
+        "watched": {lang: list(p) for lang, p in table.discreet.on.items()} if table.discreet else {},
     }
 
 
@@ -37,7 +40,7 @@ def train_model(data: dict) -> Model:
     """Train the classifier on ``training_data(table)`` (deterministic; seconds, not milliseconds)."""
     common = {normalize(w) for words in data["hints"].values() for w in words}
     return train(data["topics"], data["languages"],
-                 samples(data["examples"], data["keywords"], data["hints"]), common)
+                 samples(data["examples"], data["keywords"], data["hints"], data.get("watched", {})), common)
 
 
 class Understander:
@@ -56,12 +59,9 @@ class Understander:
         self.cries = {p for ps in self.safety.get("cry", {}).values() for p in ps}
         self.phrases = {rule: tuple(f" {' '.join(p)} " for ps in by_lang.values() for p in ps)
                         for rule, by_lang in self.safety.items()}
-        self.names = {}  # how callers name a line (its menu option's phrases of 2+ words) -> resource key
-        for option in table.menu:
-            for phrases in option.keywords.values():
-                for phrase in phrases:
-                    if option.resource and len(tokens(phrase)) >= 2:
-                        self.names.setdefault(normalize(phrase), option.resource)
+        self.lines = LineNames(table)  # "chest of hope": the text names a line, whose number it gets
+        self.watched_phrases = tuple(f" {' '.join(tokens(p))} " for ps in table.discreet.on.values() for p in ps
+                                     ) if table.discreet else ()
         self.read = lru_cache(maxsize=REMEMBERED_TEXTS)(self._read)  # this snapshot's own: a new table, a new cache
 
     def match(self, text: str) -> Match:
@@ -71,32 +71,39 @@ class Understander:
         return self.read(norm) if len(norm) <= REMEMBERED_LENGTH else self._read(norm)
 
     def _read(self, norm: str) -> Match:
-        """The topics, language and why of a normalized text."""
+        """The topics, language, watched phone and why of a normalized text."""
         found = self.matcher.match_words(tuple(norm.split()))  # = self.matcher.match(text)
-        details = tuple(dict.fromkeys(key for name, key in self.names.items() if f" {name} " in f" {norm} "))
+        details, named_in = self.lines.find(tuple(norm.split()))
+        if found.language is None and named_in:  # "linea nacional": the name is Spanish
+            found = replace(found, language=named_in)
         if found.switch:  # "ESPAÑOL", "english please": a request for a language, not a topic
             return replace(found, details=details)
+        said = any(phrase in f" {norm} " for phrase in self.watched_phrases)  # "he reads my texts": a rule
         bare = norm in self.keyword_texts  # the whole text is a keyword ("AYUDA"): its rule holds too
         example = self.exact.get(norm)
         if example is not None:
             topics = set(example.topics) | (set(found.topics) | self._safety(norm) if bare else set())
             return replace(found, topics=self._ordered(topics), language=example.language, example=True,
-                           details=details)
+                           details=details, watched=said or example.discreet)
         if bare:
-            return replace(found, topics=self._ordered(set(found.topics) | self._safety(norm)), details=details)
+            return replace(found, topics=self._ordered(set(found.topics) | self._safety(norm)), details=details,
+                           watched=said)
         topics = set(found.topics)
         scores: tuple = ()
         language = found.language
+        watched = 0.0
         if self.model is not None and norm:
-            vector = self.model.vector(norm)  # once, for the topics and the language
+            vector = self.model.vector(norm)  # once, for the topics, the language and a watched phone
             by_topic = self.model.scores(norm, vector)
             if self.model.knows(norm):
                 topics.update(self.model.predict(by_topic))
             scores = tuple((t, round(s, 3), self.model.threshold(t)) for t, s in by_topic.items())
-            if not found.switch:
-                language = self.model.language(norm, vector) or found.language
+            language = self.model.language(norm, vector) or found.language
+            watched = self.model.watched(norm, vector)
         topics.update(self._safety(norm))
-        return replace(found, topics=self._ordered(topics), language=language, scores=scores, details=details)
+        seen = said or (self.model is not None and watched >= self.model.watched_threshold)
+        return replace(found, topics=self._ordered(topics), language=language, scores=scores, details=details,
+                       watched=seen, watched_score=round(watched, 3))
 
     def _safety(self, norm: str) -> set[str]:
         """The table's ``safety`` phrases: a minor in commercial sex always gets HOTLINE; a text that is
@@ -125,6 +132,9 @@ def explain(match: Match) -> list[str]:
             lines.append(f"model {topic}: {score:.2f} (needs {limit:.2f}){'' if score >= limit else ', not enough'}")
     if match.switch:
         lines.append(f"asks for language {match.switch}")
+    if match.watched:
+        lines.append(f"says the phone is watched (model {match.watched_score:.2f})" if match.watched_score
+                     else "says the phone is watched")
     if match.details:
         lines.append(f"names a line: {', '.join(match.details)}")
     return lines or ["no keyword, and no topic scored near its threshold"]

@@ -11,11 +11,11 @@ from bot.conversation.segments import segments
 from bot.table.files import read_docs, read_table
 from bot.table.reach_validation import forbidden_in
 from bot.table.validation import DataError, build_table
-from bot.understanding.matching import Matcher
+from bot.understanding.understander import Understander
 from conftest import DATA_DIR
 
 TABLE = read_table(DATA_DIR)
-MATCHER = Matcher(TABLE)
+MATCHER = Understander(TABLE, None)  # the table's exact phrases and examples, without a trained model
 ALWAYS_OPEN = [r for r in TABLE.resources.values() if r.always_open and r.phone.startswith("+")]
 
 
@@ -26,12 +26,23 @@ def displayed(resource) -> str:
 
 
 @pytest.mark.parametrize("text", ["he reads my texts", "My boss CHECKS MY PHONE every night",
-                                  "revisa mi celular", "él lee mis mensajes", "quiet", " Discreto! "])
-def test_watched_phone_or_the_card_keyword_turns_it_on(text):
+                                  "revisa mi celular", "él lee mis mensajes"])
+def test_a_watched_phone_turns_it_on(text):
+    outcome = texting.answer(TABLE, MATCHER, text, texting.SenderState())
+    assert outcome.state.discreet and discreet.turned(TABLE, text) is None  # understood, not the keyword
+
+
+@pytest.mark.parametrize("text, language", [("quiet", "en"), (" Discreto! ", "es"), ("discreto por favor", "es"),
+                                            ("QUIET pls", "en"), ("modo discreto, gracias", "es"),
+                                            ("discrteo", "es")])
+def test_the_card_keyword_alone_or_in_a_few_words_turns_it_on_in_its_language(text, language):
     assert discreet.turned(TABLE, text) is True
+    outcome = texting.answer(TABLE, MATCHER, text, texting.SenderState(language="en"))
+    assert outcome.state.discreet and outcome.language == language == outcome.state.language
 
 
-@pytest.mark.parametrize("text", ["help", "I read the news", "quiet place to stay", "normal please", "stop"])
+@pytest.mark.parametrize("text", ["help", "I read the news", "I need a quiet place to stay tonight",
+                                  "normal please", "stop", "quite"])
 def test_other_texts_change_nothing(text):
     assert discreet.turned(TABLE, text) is None
 
@@ -85,12 +96,12 @@ def test_he_reads_my_texts_then_help():
     first = texting.answer(TABLE, MATCHER, "he reads my texts", texting.SenderState())
     assert first.state.discreet
     second = texting.answer(TABLE, MATCHER, "help", first.state)
-    assert second.state.discreet and second.topics == ("HOTLINE",)
+    assert second.state.discreet and "HOTLINE" in second.topics
     for reply in (first.body, second.body):
         assert "(209) 948-1911" in reply and "911" in reply
         assert "trafficking" not in reply.lower() and "victim" not in reply.lower()
-    plain = texting.answer(TABLE, MATCHER, "help", texting.SenderState())
-    assert "trafficking" in plain.body.lower()  # the same text without discreet replies names it
+    plain = texting.answer(TABLE, MATCHER, "HOTLINE", texting.SenderState())
+    assert forbidden_in(TABLE.discreet, "en", plain.body)  # without discreet replies, the subject is named
 
 
 def test_discreet_stays_through_stop_and_start_until_normal():
@@ -101,4 +112,4 @@ def test_discreet_stays_through_stop_and_start_until_normal():
     assert back.state.discreet and "trata" not in back.body.lower()
     off = texting.answer(TABLE, MATCHER, "normal", back.state)
     assert not off.state.discreet
-    assert "trata" in texting.answer(TABLE, MATCHER, "ayuda", off.state).body.lower()
+    assert TABLE.discreet.messages["es"]["delete"] not in texting.answer(TABLE, MATCHER, "AYUDA", off.state).body

@@ -93,9 +93,9 @@ def test_a_batched_language_never_undoes_an_opt_out(app_config):
     slow = create_app({**app_config, "WRITE_BATCH_SECONDS": 3600})  # instance A: writes wait
     other = create_app(app_config)  # instance B
     a, b = slow.test_client(), other.test_client()
-    assert "¿En peligro" in post(a, "ayuda", "SM" + "5" * 32)  # A keeps "es" pending
+    assert "peligro" in post(a, "ayuda", "SM" + "5" * 32)  # A keeps "es" pending
     assert post(b, "STOP", "SM" + "6" * 32) is None  # B writes the opt-out at once
     assert post(a, "?", "SM" + "7" * 32) is None  # A sees it
     slow.extensions["store"].pending.flush()
     assert post(b, "help", "SM" + "8" * 32) is None  # still opted out after A's batch
-    assert "¿En peligro" in post(b, "START", "SM" + "9" * 32)  # and A's language arrived
+    assert "peligro" in post(b, "START", "SM" + "9" * 32).lower()  # and A's language arrived

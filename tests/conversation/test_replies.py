@@ -1,10 +1,12 @@
 """Reply composition, tested directly on the default table: every reply, in every language."""
 import itertools
 import math
+import re
 
 import pytest
 
 from bot.conversation import replies, segments
+from bot.phones import display
 from bot.table.files import read_table
 from bot.table.model import Hours
 from conftest import DATA_DIR
@@ -41,10 +43,24 @@ def every_reply(table):
                 yield language, topics, replies.sms(table, topics, language)
 
 
-def test_every_reply_has_a_24_7_number_and_the_911_line(table):
+def test_every_reply_has_a_24_7_number_and_says_911_once(table):
     for language, topics, reply in every_reply(table):
         assert any(number in reply for number in LINES_24_7), (language, topics)
-        assert DANGER[language] in reply.splitlines(), (language, topics)
+        assert len(re.findall(r"(?<!\d)911(?!\d)", reply)) == 1, (language, topics, reply)
+        assert (DANGER[language] in reply.splitlines()) == ("DANGER" not in topics), (language, topics)
+
+
+@pytest.mark.parametrize("topics", [(), ("DANGER",), ("HOUSING",), ("DANGER", "HOUSING", "REPORT")])
+@pytest.mark.parametrize("named", ["chest-of-hope-helpline", "womens-center-hotline", "national-hotline"])
+def test_a_named_line_is_always_in_the_reply_in_its_language(table, topics, named):
+    for language in table.languages:
+        reply = replies.sms(table, topics, language, (named,))
+        resource = table.resources[named]
+        short = resource.short[language]
+        assert f"{short}: {display(resource.phone)}" in reply or \
+            f"{resource.name[language][:1].upper()}{resource.name[language][1:]}: {display(resource.phone)}" in reply
+        assert segments.segments(reply) <= replies.budget(table, topics, language), (language, reply)
+        assert reply.count(display(resource.phone)) == 1
 
 
 def test_every_reply_says_nobody_reads_the_texts(table):
@@ -126,7 +142,7 @@ def test_unmatched_reply_is_the_keyword_menu(table):
 
 def test_topics_that_do_not_fit_are_named(table):
     reply = replies.sms(table, ["DANGER", "HOTLINE", "HOUSING", "REPORT", "CONFIDENTIAL", "INFO"], "en")
-    assert "More: text" in reply and "INFO" in reply.splitlines()[-3]
+    assert "More: text" in reply and "INFO" in reply.splitlines()[-2]  # before "no one reads" (911 said above)
     assert segments.segments(reply) <= 3
 
 

@@ -31,7 +31,7 @@ def test_other_languages(text, code):
 
 @pytest.mark.parametrize("text", ["hi", "ok", "OK gracias", "lol", "?", "911", "hello there", "thank you so much",
                                   "necesito help please", "quiero ayuda", "where can I sleep tonight", "no se",
-                                  "Obrigado", "tengo miedo y no puedo salir", "my boss took my passport", "",
+                                  "tengo miedo y no puedo salir", "my boss took my passport", "",
                                   "0:À", "\U0001F198"])
 def test_english_spanish_and_short_texts_stay(text):
     assert identify(TABLE.interpreting, text) is None
@@ -51,6 +51,35 @@ def test_texts_mostly_of_the_bots_own_words_stay(text):
 ])
 def test_own_words_do_not_hide_another_language(text, code):
     assert identify(TABLE.interpreting, text, known=Understander(TABLE, None).words) == code
+
+
+@pytest.mark.parametrize("text", ["ajuda", "Obrigada!", "ajuda por favor não"])
+def test_words_of_another_language_alone_are_in_it(text):
+    """A text of nothing but a line's own words is in its language, though "ajuda" looks like "ayuda"."""
+    assert identify(TABLE.interpreting, text, known=Understander(TABLE, None).words) == "pt"
+
+
+@pytest.mark.parametrize("text, code", [("請幫助我，我的老闆拿走了我的護照", "zh-hant"),
+                                        ("请帮助我，我的老板拿走了我的护照", "zh"),
+                                        ("你好，我需要帮忙", "zh")])
+def test_traditional_characters_get_the_traditional_line(text, code):
+    assert identify(TABLE.interpreting, text) == code
+
+
+def test_a_writing_needs_lingua_beside_it():
+    docs = copy.deepcopy(read_docs(DATA_DIR))
+    docs["interpreters.yaml"]["lines"][0]["detect"] = {"script": "HAN", "writing": "traditional"}
+    docs["interpreters.yaml"]["lines"][1]["detect"] = {"lingua": "TAGALOG", "writing": "cursive"}
+    with pytest.raises(DataError) as error:
+        build_table(docs)
+    assert str(error.value).count("writing is one of traditional, simplified") == 2
+
+
+def test_lingua_is_surer_when_the_classifier_found_topics():
+    """A text with topics leaves English and Spanish only when lingua is all but certain."""
+    text = "mainu madad chahidi hai"
+    assert identify(TABLE.interpreting, text) is not None
+    assert identify(TABLE.interpreting, text, confidence=0.99) is None
 
 
 def test_lines_need_a_number_placeholder_and_a_way_to_detect():
