@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text as sql
 from bot import create_app
 from bot.phones import display
 from bot.store.breaker import Breaker, DatabaseUnavailable
+from bot.table.reach_validation import forbidden_in
 from conftest import parse_twiml, post_signed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,7 +101,10 @@ def test_frozen_postgres_every_text_answered_then_recovers(postgres, app_config)
     always = [display(r.phone) for r in table.resources.values() if r.always_open and r.phone.startswith("+")]
     client = app.test_client()
     alice, bob = _texter(client, "+12095550111"), _texter(client, "+12095550122")
+    carol = _texter(client, "+12095550133")
     assert alice("help")[0] is not None  # the database works before
+    assert table.discreet.messages["es"]["delete"] in carol("discreto por favor")[0]  # carol's phone is read
+    delete = {table.discreet.messages[lang]["delete"] for lang in table.languages}
 
     _signal_all(data, signal.SIGSTOP)
     try:
@@ -108,6 +112,11 @@ def test_frozen_postgres_every_text_answered_then_recovers(postgres, app_config)
             reply, took = alice(body)
             assert took < 5, f"{body!r} took {took:.1f} s"
             assert "911" in reply and any(number in reply for number in always), reply
+            assert any(line in reply for line in delete), reply  # nobody's state is known: discreet for all
+        for body in ("necesito un lugar para dormir", "me quitaron mis papeles", "help", "?"):
+            reply, took = carol(body)
+            assert took < 5 and "911" in reply and any(number in reply for number in always), reply
+            assert not [w for lang in table.languages for w in forbidden_in(table.discreet, lang, reply)], reply
         reply, took = bob("STOP")
         assert reply is None and took < 5
         reply, took = bob("help")  # the opt-out is kept in the spool, so still silent
@@ -132,6 +141,8 @@ def test_frozen_postgres_every_text_answered_then_recovers(postgres, app_config)
     assert json.loads(store.spool.path.read_text()) == {}  # and forgotten
     reply, took = alice("shelter")
     assert reply is not None and took < 5
+    assert not any(line in reply for line in delete)  # the outage's discreet default was never stored
+    assert any(line in carol("shelter")[0] for line in delete)  # carol's choice was
     assert bob("help")[0] is None  # still opted out, now from the database
     store.close()
 
