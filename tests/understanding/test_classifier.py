@@ -61,3 +61,33 @@ def test_it_generalizes_past_its_examples(model):
 def test_texts_without_letters_say_nothing(model):
     assert model.language("") is None
     assert not model.knows("")
+
+
+WATCHED = [
+    ("he reads all my texts", "en", [], True), ("my boyfriend checks my phone every night", "en", [], True),
+    ("she looks through my messages", "en", [], True), ("my boss takes our phones at work", "en", ["HOTLINE"], True),
+    ("el revisa mi celular", "es", [], True), ("mi esposo lee mis mensajes", "es", [], True),
+    ("me quita el telefono en la noche", "es", [], True), ("la patrona mira mi whatsapp", "es", [], True),
+    ("my phone is about to die", "en", [], False), ("what number do i call", "en", [], False),
+    ("i lost my phone", "en", [], False), ("mi telefono es nuevo", "es", [], False),
+    ("cual es el numero", "es", [], False), ("can i text instead of calling", "en", [], False),
+]
+
+
+@pytest.fixture(scope="module")
+def watched_model():
+    data = classifier.samples(EXAMPLES + WATCHED, {"HOTLINE": {"en": ["help"], "es": ["ayuda"]}},
+                              watched={"en": ["goes through my phone"], "es": ["revisa mis mensajes"]})
+    return classifier.train(TOPICS, ["en", "es"], data)
+
+
+def test_a_watched_phone_is_learned_from_flagged_examples_and_phrases(watched_model):
+    """Examples flagged discreet and the table's exact phrases teach "this phone is watched"."""
+    watched = [watched_model.watched(normalize(t)) for t in ("my husband reads my texts", "el me revisa el celular")]
+    others = [watched_model.watched(normalize(t)) for t in ("my boss took my passport and i cant leave",
+                                                             "necesito un lugar para dormir hoy")]
+    assert min(watched) >= watched_model.watched_threshold and min(watched) > 2 * max(others)
+
+
+def test_without_flagged_examples_nothing_is_watched(model):
+    assert model.watched_weights is None and model.watched(normalize("he reads my texts")) == 0.0
