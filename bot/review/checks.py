@@ -6,11 +6,14 @@ import itertools
 from dataclasses import dataclass
 from datetime import date
 
+import re
+
 from ..conversation import replies, segments
 from ..phones import display
 from ..table.model import Table
 
 ERROR, WARNING, OK = "error", "warning", "ok"
+EMERGENCY = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ def check_table(table: Table, today: date, verify_days: int = 90) -> list[Findin
 
 def _replies(table: Table) -> list[Finding]:
     """Each possible SMS reply: within its segment budget (one topic: ``topic_segments``; several:
-    ``max_segments``), GSM-7 where required, with a 24/7 number, the 911 line and "no one reads"."""
+    ``max_segments``), GSM-7 where required, with a 24/7 number, "call 911" once and "no one reads"."""
     findings = []
     always = [display(r.phone) for r in table.resources.values() if r.always_open and r.phone.startswith("+")]
     keys = [t.key for t in table.topics]
@@ -41,9 +44,11 @@ def _replies(table: Table) -> list[Finding]:
                 limit = replies.budget(table, topics, lang.code)
                 if segments.segments(reply) > limit:
                     problems.append(f"{segments.segments(reply)} segments, over the limit of {limit}")
-                for line in ("danger", "automated"):
-                    if str(table.messages[lang.code][line]) not in reply:
+                for line in replies.closing(table, lang.code, reply.splitlines()[:-2]):
+                    if line not in reply:
                         problems.append(f"no {line!r} line")
+                if len(EMERGENCY.findall(reply)) != 1:
+                    problems.append(f"says {EMERGENCY.pattern} {len(EMERGENCY.findall(reply))} times, not once")
                 if lang.gsm7 and segments.encoding(reply) != segments.GSM7:
                     bad = sorted({c for c in reply if segments.encoding(c) != segments.GSM7})
                     problems.append(f"not GSM-7: {' '.join(bad)}")

@@ -12,7 +12,7 @@ from conftest import csrf_token, file_doc, post_file
 
 def test_mark_an_interpreter_line_reviewed(app, login):
     client = login("admin")
-    assert "8 of 8 lines not reviewed yet" in client.get("/console/cards").get_data(as_text=True)
+    assert "9 of 9 lines not reviewed yet" in client.get("/console/cards").get_data(as_text=True)
     doc = file_doc(client, "interpreters.yaml")
     next(line for line in doc["lines"] if line["code"] == "vi")["reviewed"] = True
     preview = post_file(client, "interpreters.yaml", doc).get_data(as_text=True)

@@ -14,7 +14,7 @@ def test_the_documents_round_trip(app):
     with app.app_context(), get_store().session() as session:
         docs = load_docs(session)
     assert docs["discreet.yaml"]["keyword"] == read_docs(DATA_DIR)["discreet.yaml"]["keyword"]
-    assert [line["code"] for line in docs["interpreters.yaml"]["lines"]] == ["vi", "tl", "pa", "hmn", "km", "zh", "ar", "pt"]
+    assert [line["code"] for line in docs["interpreters.yaml"]["lines"]] == ["vi", "tl", "pa", "hmn", "km", "zh", "zh-hant", "ar", "pt"]
 
 
 def test_a_table_without_them_gets_data_s_copies(app, app_config):

@@ -105,3 +105,29 @@ def test_only_short_texts_are_remembered(understander, long):
     kept = normalizing._remembered.cache_info().currsize, understander.read.cache_info().currsize
     assert normalize(long) == normalizing._normalize(long) and understander.match(long).topics
     assert (normalizing._remembered.cache_info().currsize, understander.read.cache_info().currsize) == kept  # a story is not kept
+
+
+@pytest.mark.parametrize("text", ["my boyfriend be going thru my cell every nite", "mi viejo siempre me esculca el cel",
+                                  "she reads every text i get", "el patron nos checa los whats a todos",
+                                  "i think he can see my screen from the couch", "este cel no es mio, es de el"])
+def test_a_watched_phone_is_understood_beyond_the_examples(understander, text):
+    match = understander.match(text)
+    assert match.watched and not match.example, explain(match)
+
+
+@pytest.mark.parametrize("text", ["my phone is about to die, whats the number", "i need a place to sleep tonight",
+                                  "mi jefe no me paga", "can i text this number from another phone"])
+def test_other_phone_talk_is_not_a_watched_phone(understander, text):
+    assert not understander.match(text).watched
+
+
+@pytest.mark.parametrize("text, line, language", [
+    ("chest of hope", "chest-of-hope-helpline", None),
+    ("el numero del women's center", "womens-center-hotline", "es"),
+    ("linea nacinal", "national-hotline", "es"),
+    ("national hotline pls", "national-hotline", "en"),
+])
+def test_a_named_line_is_found_with_a_typo(understander, text, line, language):
+    match = understander.match(text)
+    assert match.details == (line,)
+    assert language is None or match.language == language

@@ -12,6 +12,7 @@ reach another.
 import io
 import itertools
 import json
+import re
 import tracemalloc
 import uuid
 import xml.etree.ElementTree as ET
@@ -176,7 +177,9 @@ def test_reply_for_any_matched_topics(topics, language):
     body = replies.sms(TABLE, ordered, language)
     check_sms_text(body)
     words = TABLE.messages[language]
-    assert body.endswith(f"{words['danger']}\n{words['automated']}")
+    assert body.endswith(f"\n{words['automated']}")
+    assert len(re.findall(r"(?<!\d)911(?!\d)", body)) == 1  # said once: the closing line or DANGER's intro
+    assert (f"{words['danger']}\n" in body) == ("DANGER" not in topics)
     assert segments(body) <= replies.budget(TABLE, ordered, language)
     if TABLE.languages[language].gsm7:
         assert encoding(body) == GSM7
