@@ -20,7 +20,7 @@ def test_mark_an_interpreter_line_reviewed(app, login):
               re.findall(r'<input type="hidden" name="(payload|version|what)" value="([^"]*)"', preview)}
     fields["csrf_token"] = csrf_token(client, "/console/resources/")
     assert client.post("/console/resources/save", data=fields).status_code == 302
-    assert "7 of 8 lines not reviewed yet" in client.get("/console/cards").get_data(as_text=True)
+    assert "8 of 9 lines not reviewed yet" in client.get("/console/cards").get_data(as_text=True)
     with app.app_context(), get_store().session() as session:
         assert [e.target for e in session.scalars(select(AuditEntry))] == ["interpreters.yaml: line vi"]
 
