@@ -105,18 +105,34 @@ def test_unknown_hours_are_not_shown(table):
 
 def test_info_gives_the_facts(table):
     for language, facts in {"en": ("top-3 state", "18,000-20,000", "10,000"),
-                            "es": ("3 estados", "18,000-20,000", "10,000", "niñas y niños")}.items():
+                            "es": ("está entre los 3 estados", "18,000-20,000", "más de 10,000 son menores")}.items():
         reply = replies.sms(table, ["INFO"], language)
         assert all(fact in reply for fact in facts), language
 
 
 def test_confidential_and_report_say_only_the_sourced_facts(table):
     confidential = replies.sms(table, ["CONFIDENTIAL"], "en")
-    for fact in ("confidential", "limits", "not police or immigration", "interpreters", "T visa"):
+    for fact in ("confidential (with a few exceptions)", "not police or immigration", "T visa"):
         assert fact in confidential
+    assert "limits" not in confidential and "USCIS" not in confidential
+    assert "con pocas excepciones" in replies.sms(table, ["CONFIDENTIAL"], "es")
     report = replies.sms(table, ["REPORT"], "en")
-    for fact in ("24/7", "text", "online tip form", "anonymous", "233733", "(209) 948-1911"):
+    for fact in ("call or text any time", "do not have to give your name", "233733", "(209) 948-1911"):
         assert fact in report
+    assert "form" not in report  # an online form with no address is no help
+    assert replies.sms(table, ["REPORT"], "es").startswith("Para reportar, llame o mande un mensaje, 24/7.")
+
+
+def test_spanish_short_lines_say_they_answer_day_and_night(table):
+    reply = replies.sms(table, ["HOUSING"], "es")
+    assert "Women's Center: (209) 948-1911, 24/7" in reply
+    assert "Chest of Hope: (209) 259-5552\n" in reply  # hours unknown: nothing said
+
+
+def test_danger_says_911_then_who_to_talk_to(table):
+    assert replies.sms(table, ["DANGER"], "en").startswith("If you are in danger, call 911. To talk to someone, 24/7:")
+    assert replies.sms(table, ["DANGER"], "es").startswith(
+        "Si está en peligro, llame al 911. Para hablar con alguien, 24/7:")
 
 
 def test_unmatched_reply_is_the_keyword_menu(table):

@@ -30,7 +30,7 @@ def test_ayuda_gets_spanish(text):
     reply = text("ayuda")
     assert DANGER_ES in reply
     assert "(209) 948-1911" in reply and "(888) 373-7888" in reply
-    assert reply.startswith("Si está en peligro ahora")  # a bare cry for help: DANGER first (safety rule)
+    assert reply.startswith("Si está en peligro, llame al 911.")  # a bare cry for help: DANGER first (safety rule)
 
 
 def test_unmatched_gets_the_keyword_menu(text):
