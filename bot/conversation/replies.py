@@ -76,10 +76,17 @@ def _compose(table: Table, topics: Sequence[str], language: str, details: set[st
     extra = [line(r, True) for r in named if r not in shown]
     if extra and segments("\n".join(lines + extra + tail)) <= limit:
         lines += extra
-    more = [words["more"].format(keywords=", ".join(skipped))] if skipped else []
+    more = [words["more"].format(keywords=listed(skipped, words.get("or")))] if skipped else []
     if more and segments("\n".join(lines + more + tail)) <= limit:
         lines += more
     return "\n".join(lines + tail)
+
+
+def listed(names: Sequence[str], conjunction: object = None) -> str:
+    """"CONFIDENTIAL, FACTS or ABOUT" with the table's word for "or" (commas only, without one)."""
+    if not conjunction or len(names) < 2:
+        return ", ".join(names)
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
 
 
 def resource_line(resource: Resource, words: Mapping[str, object], language: str, brief: bool = False) -> str:

@@ -137,13 +137,22 @@ def test_danger_says_911_then_who_to_talk_to(table):
 
 def test_unmatched_reply_is_the_keyword_menu(table):
     reply = replies.sms(table, [], "en")
-    assert reply.splitlines()[0] == "Text HOTLINE, HOUSING or INFO. Para español: ESPAÑOL."
+    assert reply.splitlines()[0] == "Text HOTLINE, HOUSING or FACTS. Para español: ESPAÑOL."
+    assert replies.sms(table, [], "es").startswith("Escriba AYUDA, VIVIENDA o DATOS.")  # never INFO: Twilio answers it
 
 
 def test_topics_that_do_not_fit_are_named(table):
     reply = replies.sms(table, ["DANGER", "HOTLINE", "HOUSING", "REPORT", "CONFIDENTIAL", "INFO"], "en")
-    assert "More: text" in reply and "INFO" in reply.splitlines()[-3]
+    assert "More: text" in reply and "FACTS" in reply.splitlines()[-3]
     assert segments.segments(reply) <= 3
+    spanish = replies.sms(table, [t.key for t in table.topics], "es")
+    assert "Más: escriba CONFIDENCIAL o DATOS." in spanish.splitlines()
+
+
+def test_the_more_line_joins_the_last_two_names_with_or():
+    assert replies.listed(["CONFIDENTIAL", "FACTS", "QUESTIONS"], "or") == "CONFIDENTIAL, FACTS or QUESTIONS"
+    assert replies.listed(["DATOS"], "o") == "DATOS"
+    assert replies.listed(["A", "B"], None) == "A, B"  # a table without the word: commas
 
 
 def test_schedule_hours_text(table):
