@@ -7,6 +7,7 @@ import pytest
 from bot.conversation import replies, segments
 from bot.table.files import read_table
 from bot.table.model import Hours
+from bot.understanding.matching import Matcher
 from conftest import DATA_DIR
 
 # An independent oracle for the GSM 03.38 alphabet (basic set, and the extension set that costs 2).
@@ -145,7 +146,7 @@ def test_topics_that_do_not_fit_are_named(table):
     reply = replies.sms(table, ["DANGER", "HOTLINE", "HOUSING", "REPORT", "CONFIDENTIAL", "INFO"], "en")
     assert "More: text" in reply and "FACTS" in reply.splitlines()[-3]
     assert segments.segments(reply) <= 3
-    spanish = replies.sms(table, [t.key for t in table.topics], "es")
+    spanish = replies.sms(table, ["DANGER", "HOTLINE", "HOUSING", "REPORT", "CONFIDENTIAL", "INFO"], "es")
     assert "Más: escriba CONFIDENCIAL o DATOS." in spanish.splitlines()
 
 
@@ -159,3 +160,31 @@ def test_schedule_hours_text(table):
     hours = Hours.parse({"mon-fri": "09:00-17:00", "sat": "10:00-14:00"})
     assert replies.hours_text(hours, table.messages["en"]) == "Mon-Fri 09:00-17:00, Sat 10:00-14:00"
     assert replies.hours_text(hours, table.messages["es"]) == "lun-vie 09:00-17:00, sáb 10:00-14:00"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("cuanto cuesta?", "es"), ("hablan español?", "es"), ("a que hora abren", "es"), ("es gratis?", "es"),
+    ("what time are you open", "en"), ("do you speak vietnamese", "en"), ("is it free", "en"),
+    ("is this a real person", "en")])
+def test_practical_questions_get_short_practical_answers(table, text, language):
+    match = Matcher(table).match(text)
+    assert "ABOUT" in match.topics and match.language == language
+    reply = replies.sms(table, ["ABOUT"], language)
+    assert segments.segments(reply) <= BUDGET[language][0]
+    assert "18,000" not in reply  # facts about trafficking are no answer to "how much does it cost"
+    assert all(line in reply for line in LINES_24_7) and DANGER[language] in reply
+
+
+def test_questions_say_the_call_is_free_never_the_texts(table):
+    english, spanish = (replies.sms(table, ["ABOUT"], lang).splitlines()[0] for lang in ("en", "es"))
+    assert "National Hotline is free to call, 24/7" in english and "not a recording" in english
+    assert "Spanish and 200+ languages" in english
+    assert spanish.startswith("Llamar a la Línea Nacional es gratis.") and "personas en español" in spanish
+    for reply in (replies.sms(table, ["ABOUT"], lang) for lang in ("en", "es")):
+        assert not any(("text" in line or "mensaje" in line) and ("free" in line or "gratis" in line)
+                       for line in reply.splitlines())
+
+
+def test_questions_come_last_and_are_texted_as_questions(table):
+    assert [t.key for t in table.topics][-2:] == ["INFO", "ABOUT"]
+    assert table.topic("ABOUT").name == {"en": "QUESTIONS", "es": "PREGUNTAS"}

@@ -44,8 +44,8 @@ def test_a_card_has_the_numbers_and_qr_codes(size, lang):
 
 
 def test_what_to_text_asks_for_no_word_twilio_answers_itself():
-    for lang, (last_two, conjunction) in {"en": ("CONFIDENTIAL or FACTS", " or "),
-                                          "es": ("CONFIDENCIAL o DATOS", " o ")}.items():
+    for lang, (last_two, conjunction) in {"en": ("FACTS or QUESTIONS", " or "),
+                                          "es": ("DATOS o PREGUNTAS", " o ")}.items():
         words = card.load_words()
         content = card.content(TABLE, HELPLINE, lang, words)
         assert last_two in content.text and content.text.count(conjunction) == 1
@@ -64,7 +64,7 @@ def test_the_spanish_card_in_the_reviewers_words():
     content = card.content(TABLE, HELPLINE, "es", card.load_words())
     assert content.quiet.startswith("¿Alguien revisa su celular?")
     assert content.lines_title == "Abiertas las 24 horas:"
-    assert content.text.endswith("REPORTAR, CONFIDENCIAL o DATOS")
+    assert content.text.startswith("Escriba PELIGRO, AYUDA, VIVIENDA, REPORTAR, CONFIDENCIAL, DATOS")
 
 
 def test_card_text_is_left_aligned_not_justified():
