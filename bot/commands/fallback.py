@@ -16,7 +16,7 @@ import click
 from flask import render_template
 from flask.cli import with_appcontext
 
-from ..conversation import menu, replies, spoken
+from ..conversation import discreet, menu, spoken
 from ..phones import display
 from ..conversation.segments import segments
 from ..store import get_store
@@ -26,7 +26,8 @@ MAX_BODY = 1600  # Twilio's longest <Message> body, in characters
 
 
 def sms_messages(table: Table) -> list[str]:
-    """The reply a general text gets (the start topic: the 24/7 numbers and 911), one per language.
+    """The discreet reply to the start topic (the 24/7 numbers and 911), one per language: a fallback
+    reply also reaches senders whose phone is watched, so it is worded neutrally.
 
     Not the keyword menu: a static reply cannot answer HOTLINE or HOUSING, so it should not
     offer them. The default language always comes first; another language's reply is added
@@ -34,7 +35,7 @@ def sms_messages(table: Table) -> list[str]:
     """
     messages = []
     for code, language in table.languages.items():
-        body = replies.sms(table, (table.start_topic,), code)
+        body = discreet.sms(table, (table.start_topic,), code)
         if not messages or (segments(body) <= language.max_segments and len(body) <= MAX_BODY):
             messages.append(body)
     return messages

@@ -77,7 +77,7 @@ def _compose(table: Table, topics: Sequence[str], language: str, details: Sequen
             continue
         lines += block
         shown.update(topic.resources)
-    more = [words["more"].format(keywords=", ".join(skipped))] if skipped else []
+    more = [words["more"].format(keywords=listed(skipped, words.get("or")))] if skipped else []
     if more and segments("\n".join(lines + more + closing(table, language, lines))) <= limit:
         lines += more
     return "\n".join(lines + closing(table, language, lines))
@@ -98,6 +98,13 @@ def _emergency(table: Table) -> re.Pattern:
         pattern = re.compile("|".join(rf"(?<!\d){re.escape(n)}(?!\d)" for n in numbers) or r"(?!)")
         table.memo["emergency numbers"] = pattern
     return pattern
+
+
+def listed(names: Sequence[str], conjunction: object = None) -> str:
+    """"CONFIDENTIAL, FACTS or ABOUT" with the table's word for "or" (commas only, without one)."""
+    if not conjunction or len(names) < 2:
+        return ", ".join(names)
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
 
 
 def resource_line(resource: Resource, words: Mapping[str, object], language: str, brief: bool = False) -> str:

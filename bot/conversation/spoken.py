@@ -44,14 +44,22 @@ def say(table: Table, language: str, prompt: str, resource: Resource | None = No
 
 
 def opening(table: Table, language: str, when: datetime | None) -> str:
-    """When a line opens, worded by the "opens" prompt: "on Monday at 9:00 AM"."""
+    """When a line opens, worded by the "opens" prompt ("opens_hour" on the hour): "on Monday at 9 AM"."""
     if when is None:
         return ""
     local = when.astimezone(TIMEZONE)
-    days = [d.strip() for d in table.prompts["days"][language].split(",") if d.strip()]
-    return table.prompts["opens"][language].format(
-        day=days[local.weekday()], hour=local.hour, hour12=local.hour % 12 or 12,
-        minute=f"{local.minute:02d}", ampm="AM" if local.hour < 12 else "PM")
+    hour12, ampm = local.hour % 12 or 12, "AM" if local.hour < 12 else "PM"
+    prompt = "opens_hour" if local.minute == 0 and "opens_hour" in table.prompts else "opens"
+    return table.prompts[prompt][language].format(
+        day=listed(table, "days", language)[local.weekday()], hour=local.hour, hour12=hour12,
+        minute=f"{local.minute:02d}", ampm=ampm,
+        clock=(listed(table, "clock", language) or [hour12] * 12)[local.hour % 12],
+        part=(listed(table, "day_parts", language) or [ampm] * 24)[local.hour])
+
+
+def listed(table: Table, prompt: str, language: str) -> list[str]:
+    """The comma-separated items of a list prompt ("days", "clock", "day_parts"); [] when the table has none."""
+    return [item.strip() for item in table.prompts.get(prompt, {}).get(language, "").split(",") if item.strip()]
 
 
 def in_voice(table: Table, language: str, parts: tuple[str | Phone, ...]) -> Say:

@@ -12,8 +12,6 @@ from fpdf import FPDF
 
 from ..phones import display, emergency_or_e164
 from ..table.model import Table
-from ..table.reach_validation import TWILIO_KEYWORDS
-from ..understanding.normalize import normalize
 
 WORDS = Path(__file__).resolve().parent.parent.parent / "templates" / "outreach" / "card.yaml"
 # Page sizes in mm: a wallet card (ID-1, as a credit card) and a US Letter poster; type sizes in points.
@@ -60,13 +58,20 @@ def load_words(path: Path = WORDS) -> dict[str, Mapping[str, str]]:
 def content(table: Table, helpline: str, language: str, words: Mapping[str, Mapping[str, str]]) -> Content:
     """What the card says in ``language``, from the live table; ``helpline`` in E.164."""
     w = words[language]
-    texted = [t.name[language] for t in table.topics if normalize(t.name[language]) not in TWILIO_KEYWORDS]
+    texted = [t.name[language] for t in table.topics]  # none a word Twilio answers itself: the safety check
     lines = tuple(f"{table.discreet.names[r.key][language]}: {display(r.phone)}" for r in table.resources.values()
                   if r.always_open and r.phone.startswith("+"))
-    return Content(w["title"], w["call_or_text"], display(helpline), w["text"].format(words=", ".join(texted)),
+    return Content(w["title"], w["call_or_text"], display(helpline), w["text"].format(words=listed(texted, table.messages[language].get("or"))),
                    w["quiet"].format(keyword=table.discreet.keyword[language]), w["lines"], lines,
                    str(table.messages[language]["danger"]), w["scan_text"], w["scan_call"],
                    f"sms:{helpline}", f"tel:{helpline}")
+
+
+def listed(words: list[str], conjunction: object = None) -> str:
+    """"DANGER, HOTLINE or HOUSING": the last two joined by the table's "or" (messages.yaml), else a comma."""
+    if not conjunction or len(words) < 2:
+        return ", ".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def pdf(card: Content, size: str = "wallet") -> bytes:
@@ -100,10 +105,10 @@ def pdf(card: Content, size: str = "wallet") -> bytes:
 
 
 def _write(doc: FPDF, text: str, points: float, width: float, bold: bool = False) -> None:
-    """A paragraph at the left margin, wrapped to ``width`` mm."""
+    """A paragraph at the left margin, wrapped to ``width`` mm, left-aligned (never justified)."""
     doc.set_font("Helvetica", "B" if bold else "", points)
     doc.set_x(doc.l_margin)
-    doc.multi_cell(width, points * 0.45, text)
+    doc.multi_cell(width, points * 0.45, text, align="L")
     doc.ln(points * 0.12)
 
 

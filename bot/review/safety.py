@@ -4,7 +4,8 @@ Rendered with the conversation's own functions, per channel:
 - SMS: every non-empty reply, in every language, carries at least one 24/7 number and "911";
 - calls: every language's menu (the greeting) mentions 911, and every path through the menu, before
   it ends, speaks a 24/7 number or connects to a 24/7 line (a call a line answered has reached help);
-- every number in a reply or a step is well-formed.
+- every number in a reply or a step is well-formed;
+- no reply, prompt, topic name or card keyword asks people to text a word Twilio answers itself.
 
 To check a new kind of reply, add a renderer to ``SMS_RENDERERS`` (a table in, (label, text) pairs
 out: (language, label, text)) or a walk to ``CALL_RENDERERS`` (a table in, ``Path``s out).
@@ -24,10 +25,16 @@ from ..phones import REGION, display
 from ..table.checker import Problem
 from ..table.model import MENU_KEYS, TIMEZONE, Table
 from ..understanding.matching import Matcher
+from ..understanding.normalize import normalize
 
 EMERGENCY = "911"
 _EMERGENCY_ALONE = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911
 FAILED = ("busy", "no-answer", "failed", "canceled")  # how a connection can end without help
+# Twilio's reserved keywords (opt-out, opt-in, help): on a number with default handling Twilio answers them itself.
+TWILIO_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
+                             "START", "UNSTOP", "YES", "HELP", "INFO"})
+OPT_OUT = "STOP"  # the one of them wording may name: how to opt out
+_CAPITALS = re.compile(r"[^\W\d_]+")  # the words of a text, to find the ones written in capitals
 _PHONE_LIKE = re.compile(r"(?<![\d+])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
 
 
@@ -65,8 +72,8 @@ def call_menu_paths(table: Table) -> Iterator[Path]:
 
 
 def sms_reach_replies(table: Table) -> Iterator[tuple[str, str, str]]:
-    """Every discreet reply, and every reply to a text in another language (an interpreter line)."""
-    yield from discreet.every_reply(table)
+    """Every discreet reply ("es discreet menu"), and every reply to a text in another language (an interpreter line)."""
+    yield from ((lang, f"{lang} {what}", text) for lang, what, text in discreet.every_reply(table))
     yield from interpreters.every_reply(table)
 
 
@@ -75,7 +82,8 @@ CALL_RENDERERS: list[Callable[[Table], Iterable[Path]]] = [call_menu_paths]
 
 
 def problems(table: Table) -> list[Problem]:
-    """Every way ``table`` would leave someone without a 24/7 number or the 911 line (empty: safe)."""
+    """Every way ``table`` would leave someone without a 24/7 number or the 911 line, or ask them to text a
+    word Twilio answers itself (empty: safe)."""
     always = _always_numbers(table)
     found: list[Problem] = []
     for lang in table.languages:
@@ -92,6 +100,9 @@ def problems(table: Table) -> list[Problem]:
             if not any(display(n) in text for n in always):
                 found.append(Problem("sms reply", label, "carries no 24/7 number"))
             found += [Problem("sms reply", label, f"{n!r} is not a valid phone number") for n in _bad_numbers(text)]
+            found += [Problem("sms reply", label, f"asks to text {w}, which Twilio answers itself")
+                      for w in asks_for(text)]
+    found += _twilio_words(table)
     for lang in table.languages:
         if EMERGENCY not in _heard(menu.menu_step(table, lang)):
             found.append(Problem("call", f"{lang} menu", "the greeting does not mention 911"))
@@ -101,6 +112,25 @@ def problems(table: Table) -> list[Problem]:
             if problem:
                 found.append(Problem("call", path.label, problem))
     return list(dict.fromkeys(found))
+
+
+def asks_for(text: str) -> list[str]:
+    """Twilio's own keywords but STOP that ``text`` writes in capitals, as a word to text ("Text INFO")."""
+    return sorted({w for w in _CAPITALS.findall(text) if w.isupper() and w in TWILIO_KEYWORDS - {OPT_OUT}})
+
+
+def _twilio_words(table: Table) -> list[Problem]:
+    """Topic names and card keywords that are Twilio's own keywords; prompts that ask for one."""
+    found = [Problem("topics.yaml", f"{t.key} name", f"{name!r} ({lang}) is a keyword Twilio answers itself")
+             for t in table.topics for lang, name in t.name.items() if normalize(name).upper() in TWILIO_KEYWORDS]
+    if table.discreet is not None:
+        found += [Problem("discreet.yaml", "keyword", f"{word!r} ({lang}) is a keyword Twilio answers itself")
+                  for lang, word in table.discreet.keyword.items() if normalize(word).upper() in TWILIO_KEYWORDS]
+    prompts = [(f"prompts.{k}", texts) for k, texts in table.prompts.items()]
+    prompts += [(f"option {o.key}", o.prompt) for o in table.menu]
+    found += [Problem("menu.yaml", f"{where} {lang}", f"asks to text {w}, which Twilio answers itself")
+              for where, texts in prompts for lang, text in texts.items() for w in asks_for(text)]
+    return found
 
 
 def _dial_paths(table: Table, label: str, steps: tuple[menu.Step, ...]) -> Iterator[Path]:

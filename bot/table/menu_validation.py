@@ -10,9 +10,11 @@ from .model import MENU_KEYS, MenuOption, Resource
 MENU_ACTIONS = {"dial", "numbers", "repeat", "language", "text"}  # "text": the numbers by SMS during the call
 TEXT_PROMPTS = {"text_confirm", "text_sent", "text_failed"}  # needed when an option texts the numbers
 NAMED = {"name", "Name", "number"}  # a line's name with its article ("la Línea Nacional"), capitalized, number
+OPENS = {"day", "hour", "hour12", "minute", "ampm", "clock", "part"}  # "opens_hour": "opens" on the hour
 PROMPT_FIELDS = {"connecting": NAMED, "closed": NAMED | {"when"}, "failed": NAMED, "busy": NAMED,
-                 "no_answer": NAMED, "unreachable": NAMED, "number": NAMED,
-                 "opens": {"day", "hour", "hour12", "minute", "ampm"}}
+                 "no_answer": NAMED, "unreachable": NAMED, "number": NAMED, "opens": OPENS, "opens_hour": OPENS}
+LISTS = {"days": (7, "the seven day names, Monday first"), "clock": (12, "the twelve hours of a clock, 12 first"),
+         "day_parts": (24, "the part of the day of each of the 24 hours, midnight first")}
 # Prompts the phone menu cannot do without.
 REQUIRED_PROMPTS = {"danger", "invalid", "connecting", "closed", "failed", "busy", "no_answer", "unreachable",
                     "numbers", "number",
@@ -38,12 +40,13 @@ def read_menu(c: Checker, resources: dict[str, Resource]) -> tuple[dict, tuple[M
 
 
 def _check_prompts(c: Checker, prompts: dict) -> None:
-    """Every prompt the phone menu needs is there; "days" lists seven day names, Monday first."""
+    """Every prompt the phone menu needs is there; each list prompt ("days"...) has its number of items."""
     for key in sorted(REQUIRED_PROMPTS - prompts.keys()):
         c.fail("menu.yaml", f"prompts.{key}", "missing")
-    for lang, days in prompts.get("days", {}).items():
-        if len([d for d in days.split(",") if d.strip()]) != 7:
-            c.fail("menu.yaml", "prompts.days", f"({lang}) needs the seven day names, Monday first, with commas")
+    for key, (count, what) in LISTS.items():
+        for lang, items in prompts.get(key, {}).items():
+            if len([d for d in items.split(",") if d.strip()]) != count:
+                c.fail("menu.yaml", f"prompts.{key}", f"({lang}) needs {what}, with commas")
 
 
 def _options(c: Checker, options: list, resources: dict) -> tuple[MenuOption, ...]:

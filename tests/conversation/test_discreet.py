@@ -8,6 +8,7 @@ import pytest
 
 from bot.conversation import discreet, texting
 from bot.conversation.segments import segments
+from bot.review import safety
 from bot.table.files import read_docs, read_table
 from bot.table.reach_validation import forbidden_in
 from bot.table.validation import DataError, build_table
@@ -84,12 +85,20 @@ def test_every_topic_and_resource_needs_a_discreet_form():
     assert "intros.HOUSING" in str(error.value) and "names.chest-of-hope-helpline" in str(error.value)
 
 
-@pytest.mark.parametrize("word", ["HELP", "stop", "info", "housing"])
-def test_the_card_keyword_is_not_swallowed_by_twilio_or_a_topic(word):
+@pytest.mark.parametrize("word", ["HELP", "info", "housing", "quiet please"])
+def test_the_card_keyword_is_one_word_no_topic_has(word):
     docs = copy.deepcopy(read_docs(DATA_DIR))
     docs["discreet.yaml"]["keyword"]["en"] = word
     with pytest.raises(DataError, match="keyword"):
         build_table(docs)
+
+
+@pytest.mark.parametrize("word", ["stop", "STOPALL", "yes", "Start"])
+def test_the_card_keyword_is_not_swallowed_by_twilio(word):
+    docs = copy.deepcopy(read_docs(DATA_DIR))
+    docs["discreet.yaml"]["keyword"]["en"] = word
+    assert [str(p) for p in safety.problems(build_table(docs))] == [
+        f"discreet.yaml: keyword: {word!r} (en) is a keyword Twilio answers itself"]
 
 
 def test_he_reads_my_texts_then_help():

@@ -40,3 +40,17 @@ def test_the_console_lists_unreviewed_lines():
 def test_a_topic_in_english_wins_over_another_language():
     outcome = texting.answer(TABLE, MATCHER, "Tôi cần help", texting.SenderState())
     assert outcome.language == "en" and outcome.topics == ("HOTLINE",)
+
+
+def test_a_hmong_sentence_of_common_words_gets_the_hmong_line():
+    text = "Kuv xav tau kev pab, kuv tus thawj coj muab kuv daim ntawv hla tebchaws khaws lawm."
+    outcome = texting.answer(TABLE, MATCHER, text, texting.SenderState())
+    assert outcome.language == "hmn"
+    assert outcome.body.startswith(interpreters.line_for(TABLE, "hmn").line.format(number=NATIONAL))
+
+
+@pytest.mark.parametrize("text", ["sii", "nel", "sipi", "simón"])
+def test_short_spanish_answers_get_the_spanish_menu(text):
+    outcome = texting.answer(TABLE, MATCHER, text, texting.SenderState())
+    assert outcome.language == "es" and outcome.topics == ()
+    assert outcome.body.startswith("Escriba ")

@@ -1,11 +1,11 @@
 """The phone menu's decisions, without Flask: keys, speech, silence, Dial outcomes and hours."""
 import copy
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import pytest
 
-from bot.conversation import menu
+from bot.conversation import menu, spoken
 from bot.understanding.matching import Matcher
 from bot.table.model import TIMEZONE, Hours
 from bot.table.validation import DataError, build_table
@@ -138,7 +138,7 @@ def test_a_line_that_does_not_answer_falls_back_to_the_national_hotline(table, s
 
 
 @pytest.mark.parametrize("status, said", [("busy", "está ocupada"), ("no-answer", "no contestó"),
-                                          ("failed", "No se pudo comunicar con la línea")])
+                                          ("failed", "No se pudo completar la llamada a la línea")])
 def test_each_failure_has_its_own_spanish_prompt(table, status, said):
     step = menu.dialed(table, "es", "chest-of-hope-helpline", status)
     assert said in text(step.says) and "Le comunicamos con la Línea Nacional" in text(step.says)
@@ -173,14 +173,35 @@ def test_a_closed_line_says_when_it_opens_and_dials_a_24_hour_line(table, matche
     weekdays = with_hours(table, "chest-of-hope-helpline", {"mon-fri": "09:00-17:00"})
     step = choose(weekdays, matcher, digits="2", now=SATURDAY_NOON)
     assert step.kind == "dial" and step.dial.phone == NATIONAL
-    assert text(step.says).startswith("The Chest of Hope Helpline is closed now. It opens on Monday at 9:00 AM; its number is (209) 259-5552.")
+    assert text(step.says).startswith("The Chest of Hope Helpline is closed now. It opens on Monday at 9 AM; its number is (209) 259-5552.")
     assert numbers(step.says) == [CHEST, NATIONAL]
     spanish = choose(weekdays, matcher, "es", digits="2", now=SATURDAY_NOON)
     assert text(spanish.says).startswith("La línea de ayuda de Chest of Hope está cerrada ahora. "
-                                         "Abre el lunes a las 9:00; su número es el (209) 259-5552.")
+                                         "Abre el lunes a las nueve de la mañana; su número es el (209) 259-5552.")
     assert choose(weekdays, matcher, digits="2", now=MONDAY_TEN).dial.phone == CHEST
     evening = with_hours(table, "chest-of-hope-helpline", {"daily": "18:30-22:00"})
     assert "opens on Saturday at 6:30 PM" in text(choose(evening, matcher, digits="2", now=SATURDAY_NOON).says)
+    assert "Abre el sábado a las seis y 30 de la tarde;" in text(choose(evening, matcher, "es", digits="2",
+                                                                      now=SATURDAY_NOON).says)
+
+
+@pytest.mark.parametrize("opens, english, spanish", [
+    ("13:00", "on Saturday at 1 PM", "el sábado a la una de la tarde"),
+    ("00:00", "on Sunday at 12 AM", "el domingo a las doce de la noche"),
+    ("21:15", "on Saturday at 9:15 PM", "el sábado a las nueve y 15 de la noche")])
+def test_spanish_says_the_time_on_a_12_hour_clock_with_the_part_of_the_day(table, opens, english, spanish):
+    when = datetime.combine(SATURDAY_NOON.date(), time.fromisoformat(opens), TIMEZONE)
+    when += timedelta(days=1) if when <= SATURDAY_NOON else timedelta()
+    assert spoken.opening(table, "en", when) == english
+    assert spoken.opening(table, "es", when) == spanish
+
+
+def test_a_table_without_clock_words_says_the_digits(table):
+    prompts = {k: v for k, v in table.prompts.items() if k not in ("clock", "day_parts", "opens_hour")}
+    prompts["opens"] = {"en": "on {day} at {clock}:{minute} {part}", "es": "el {day} a las {hour}:{minute}"}
+    old = replace(table, prompts=prompts)
+    assert spoken.opening(old, "en", SATURDAY_NOON + timedelta(hours=1)) == "on Saturday at 1:00 PM"
+    assert spoken.opening(old, "es", SATURDAY_NOON + timedelta(hours=1)) == "el sábado a las 13:00"
 
 
 def test_unknown_hours_count_as_open(table, matcher):
@@ -222,10 +243,12 @@ def test_the_fallback_must_be_a_24_7_line(docs):
 def test_menu_data_problems(docs):
     del docs["menu.yaml"]["prompts"]["goodbye"]
     docs["menu.yaml"]["prompts"]["days"]["es"] = "lunes, martes"
+    docs["menu.yaml"]["prompts"]["day_parts"]["en"] = "AM, PM"
     docs["menu.yaml"]["options"][1]["keywords"]["en"].append("National")
     docs["menu.yaml"]["options"][0]["resource"] = "emergency-911"
     assert problems(docs) == [
         "menu.yaml: prompts.goodbye: missing",
         "menu.yaml: prompts.days: (es) needs the seven day names, Monday first, with commas",
+        "menu.yaml: prompts.day_parts: (en) needs the part of the day of each of the 24 hours, midnight first, with commas",
         "menu.yaml: option 1: 'emergency-911': an emergency number cannot be dialed from the menu",
         "menu.yaml: option 3: keyword 'national' is also a keyword of option 2 (en)"]

@@ -9,6 +9,7 @@ from bot.conversation import replies, segments
 from bot.phones import display
 from bot.table.files import read_table
 from bot.table.model import Hours
+from bot.understanding.matching import Matcher
 from conftest import DATA_DIR
 
 # An independent oracle for the GSM 03.38 alphabet (basic set, and the extension set that costs 2).
@@ -121,32 +122,85 @@ def test_unknown_hours_are_not_shown(table):
 
 def test_info_gives_the_facts(table):
     for language, facts in {"en": ("top-3 state", "18,000-20,000", "10,000"),
-                            "es": ("3 estados", "18,000-20,000", "10,000", "niñas y niños")}.items():
+                            "es": ("está entre los 3 estados", "18,000-20,000", "más de 10,000 son menores")}.items():
         reply = replies.sms(table, ["INFO"], language)
         assert all(fact in reply for fact in facts), language
 
 
 def test_confidential_and_report_say_only_the_sourced_facts(table):
     confidential = replies.sms(table, ["CONFIDENTIAL"], "en")
-    for fact in ("confidential", "limits", "not police or immigration", "interpreters", "T visa"):
+    for fact in ("confidential (with a few exceptions)", "not police or immigration", "T visa"):
         assert fact in confidential
+    assert "limits" not in confidential and "USCIS" not in confidential
+    assert "con pocas excepciones" in replies.sms(table, ["CONFIDENTIAL"], "es")
     report = replies.sms(table, ["REPORT"], "en")
-    for fact in ("24/7", "text", "online tip form", "anonymous", "233733", "(209) 948-1911"):
+    for fact in ("call or text any time", "do not have to give your name", "233733", "(209) 948-1911"):
         assert fact in report
+    assert "form" not in report  # an online form with no address is no help
+    assert replies.sms(table, ["REPORT"], "es").startswith("Para reportar, llame o mande un mensaje, 24/7.")
+
+
+def test_spanish_short_lines_say_they_answer_day_and_night(table):
+    reply = replies.sms(table, ["HOUSING"], "es")
+    assert "Women's Center: (209) 948-1911, 24/7" in reply
+    assert "Chest of Hope: (209) 259-5552\n" in reply  # hours unknown: nothing said
+
+
+def test_danger_says_911_then_who_to_talk_to(table):
+    assert replies.sms(table, ["DANGER"], "en").startswith("If you are in danger, call 911. To talk to someone, 24/7:")
+    assert replies.sms(table, ["DANGER"], "es").startswith(
+        "Si está en peligro, llame al 911. Para hablar con alguien, 24/7:")
 
 
 def test_unmatched_reply_is_the_keyword_menu(table):
     reply = replies.sms(table, [], "en")
-    assert reply.splitlines()[0] == "Text HOTLINE, HOUSING or INFO. Para español: ESPAÑOL."
+    assert reply.splitlines()[0] == "Text HOTLINE, HOUSING or FACTS. Para español: ESPAÑOL."
+    assert replies.sms(table, [], "es").startswith("Escriba AYUDA, VIVIENDA o DATOS.")  # never INFO: Twilio answers it
 
 
 def test_topics_that_do_not_fit_are_named(table):
     reply = replies.sms(table, ["DANGER", "HOTLINE", "HOUSING", "REPORT", "CONFIDENTIAL", "INFO"], "en")
-    assert "More: text" in reply and "INFO" in reply.splitlines()[-2]  # before "no one reads" (911 said above)
+    assert "More: text" in reply and "FACTS" in reply.splitlines()[-2]  # before "no one reads" (911 said above)
     assert segments.segments(reply) <= 3
+    spanish = replies.sms(table, ["DANGER", "HOTLINE", "HOUSING", "REPORT", "CONFIDENTIAL", "INFO"], "es")
+    assert "Más: escriba CONFIDENCIAL o DATOS." in spanish.splitlines()
+
+
+def test_the_more_line_joins_the_last_two_names_with_or():
+    assert replies.listed(["CONFIDENTIAL", "FACTS", "QUESTIONS"], "or") == "CONFIDENTIAL, FACTS or QUESTIONS"
+    assert replies.listed(["DATOS"], "o") == "DATOS"
+    assert replies.listed(["A", "B"], None) == "A, B"  # a table without the word: commas
 
 
 def test_schedule_hours_text(table):
     hours = Hours.parse({"mon-fri": "09:00-17:00", "sat": "10:00-14:00"})
     assert replies.hours_text(hours, table.messages["en"]) == "Mon-Fri 09:00-17:00, Sat 10:00-14:00"
     assert replies.hours_text(hours, table.messages["es"]) == "lun-vie 09:00-17:00, sáb 10:00-14:00"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("cuanto cuesta?", "es"), ("hablan español?", "es"), ("a que hora abren", "es"), ("es gratis?", "es"),
+    ("what time are you open", "en"), ("do you speak vietnamese", "en"), ("is it free", "en"),
+    ("is this a real person", "en")])
+def test_practical_questions_get_short_practical_answers(table, text, language):
+    match = Matcher(table).match(text)
+    assert "ABOUT" in match.topics and match.language == language
+    reply = replies.sms(table, ["ABOUT"], language)
+    assert segments.segments(reply) <= BUDGET[language][0]
+    assert "18,000" not in reply  # facts about trafficking are no answer to "how much does it cost"
+    assert all(line in reply for line in LINES_24_7) and DANGER[language] in reply
+
+
+def test_questions_say_the_call_is_free_never_the_texts(table):
+    english, spanish = (replies.sms(table, ["ABOUT"], lang).splitlines()[0] for lang in ("en", "es"))
+    assert "National Hotline is free to call, 24/7" in english and "not a recording" in english
+    assert "Spanish and 200+ languages" in english
+    assert spanish.startswith("Llamar a la Línea Nacional es gratis.") and "personas en español" in spanish
+    for reply in (replies.sms(table, ["ABOUT"], lang) for lang in ("en", "es")):
+        assert not any(("text" in line or "mensaje" in line) and ("free" in line or "gratis" in line)
+                       for line in reply.splitlines())
+
+
+def test_questions_come_last_and_are_texted_as_questions(table):
+    assert [t.key for t in table.topics][-2:] == ["INFO", "ABOUT"]
+    assert table.topic("ABOUT").name == {"en": "QUESTIONS", "es": "PREGUNTAS"}

@@ -3,6 +3,7 @@ pypdf, its QR codes decoded with zxing-cpp."""
 from __future__ import annotations
 
 import io
+import re
 
 import pypdf
 import pytest
@@ -10,6 +11,7 @@ import zxingcpp
 
 from bot import create_app
 from bot.outreach import card
+from bot.review import safety
 from bot.table.files import read_table
 from conftest import DATA_DIR
 
@@ -41,10 +43,34 @@ def test_a_card_has_the_numbers_and_qr_codes(size, lang):
     assert "trafficking" not in flat.lower() and " trata " not in f" {flat.lower()} "
 
 
-def test_what_to_text_leaves_out_twilios_own_keywords():
-    content = card.content(TABLE, HELPLINE, "en", card.load_words())
-    assert "HOTLINE" in content.text and "HOUSING" in content.text
-    assert "INFO" not in content.text and "HELP," not in content.text
+def test_what_to_text_asks_for_no_word_twilio_answers_itself():
+    for lang, (last_two, conjunction) in {"en": ("FACTS or QUESTIONS", " or "),
+                                          "es": ("DATOS o PREGUNTAS", " o ")}.items():
+        words = card.load_words()
+        content = card.content(TABLE, HELPLINE, lang, words)
+        assert last_two in content.text and content.text.count(conjunction) == 1
+        for piece in [content.text, content.quiet, *words[lang].values()]:
+            assert safety.asks_for(piece) == [], piece
+        assert "INFO" not in content.text and "HELP" not in content.text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_card_never_calls_texting_free(lang):
+    words = " ".join(card.load_words()[lang].values()).lower()
+    assert "free" not in words and "gratis" not in words  # only calls to the national line are toll-free
+
+
+def test_the_spanish_card_in_the_reviewers_words():
+    content = card.content(TABLE, HELPLINE, "es", card.load_words())
+    assert content.quiet.startswith("¿Alguien revisa su celular?")
+    assert content.lines_title == "Abiertas las 24 horas:"
+    assert content.text.startswith("Escriba PELIGRO, AYUDA, VIVIENDA, REPORTAR, CONFIDENCIAL, DATOS")
+
+
+def test_card_text_is_left_aligned_not_justified():
+    data = card.pdf(card.content(TABLE, HELPLINE, "es", card.load_words()), "wallet")
+    streams = b" ".join(page.get_contents().get_data() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert re.search(rb"[-\d.]+ Tw", streams) is None  # no stretched word spacing
 
 
 @pytest.mark.parametrize("value", ["", "911", "12", "not a number"])

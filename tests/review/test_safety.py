@@ -68,3 +68,53 @@ def test_a_new_kind_of_reply_is_checked_once_listed(docs, monkeypatch):
                                                   lambda t: [("en", "en details", "Details: no number here.")]])
     assert [str(p) for p in safety.problems(table)] == [
         "sms reply: en details: does not end with the 911 line", "sms reply: en details: carries no 24/7 number"]
+
+
+def _menu_asks_for_info(docs):
+    docs["messages.yaml"]["en"]["menu"] = "Text HOTLINE, HOUSING or INFO. Para español: ESPAÑOL."
+
+
+def _discreet_menu_asks_for_help(docs):
+    docs["discreet.yaml"]["messages"]["es"]["menu"] = "Escriba HELP."
+
+
+def _topic_named_info(docs):
+    facts = next(t for t in docs["topics.yaml"]["topics"] if t["key"] == "INFO")
+    facts["name"]["es"] = "Info"
+
+
+def _card_keyword_start(docs):
+    docs["discreet.yaml"]["keyword"]["en"] = "start"
+
+
+def _prompt_asks_for_yes(docs):
+    docs["menu.yaml"]["prompts"]["text_sent"]["en"] = "The text was sent. Reply YES to confirm."
+
+
+def _interpreter_essentials_ask_for_unsubscribe(docs):
+    docs["interpreters.yaml"]["essentials"]["en"] += " Text UNSUBSCRIBE to stop."
+
+
+@pytest.mark.parametrize("change, expected", [
+    (_menu_asks_for_info, "sms reply: en (no match): asks to text INFO, which Twilio answers itself"),
+    (_discreet_menu_asks_for_help, "sms reply: es discreet menu: asks to text HELP, which Twilio answers itself"),
+    (_topic_named_info, "topics.yaml: INFO name: 'Info' (es) is a keyword Twilio answers itself"),
+    (_card_keyword_start, "discreet.yaml: keyword: 'start' (en) is a keyword Twilio answers itself"),
+    (_prompt_asks_for_yes, "menu.yaml: prompts.text_sent en: asks to text YES, which Twilio answers itself"),
+    (_interpreter_essentials_ask_for_unsubscribe, "asks to text UNSUBSCRIBE, which Twilio answers itself"),
+])
+def test_a_table_that_asks_for_a_word_twilio_swallows_is_refused(docs, change, expected):
+    found = problems(docs, change)
+    assert any(expected in p for p in found), found
+
+
+def test_the_shipped_table_asks_for_no_word_twilio_swallows(docs):
+    assert not [p for p in map(str, safety.problems(build_table(docs))) if "Twilio" in p]
+
+
+def test_stop_may_be_named_and_lower_case_words_are_not_asks(docs):
+    def opt_out_line(docs):
+        docs["messages.yaml"]["en"]["automated"] = "No one reads these texts: call a number above. Text STOP to end."
+    assert problems(docs, opt_out_line) == []
+    assert safety.asks_for("Text STOP to opt out. Help is here, any info you need, yes.") == []
+    assert safety.asks_for("Escriba AYUDA o INFO.") == ["INFO"]

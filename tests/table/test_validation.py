@@ -29,7 +29,7 @@ def test_default_data_is_valid():
     assert table.resources["national-hotline"].phone == "+18883737888"
     assert table.resources["national-hotline"].text == "233733"
     assert table.resources["emergency-911"].phone == "911"
-    assert [t.key for t in table.topics] == ["DANGER", "HOTLINE", "HOUSING", "REPORT", "CONFIDENTIAL", "INFO"]
+    assert [t.key for t in table.topics] == ["DANGER", "HOTLINE", "HOUSING", "REPORT", "CONFIDENTIAL", "INFO", "ABOUT"]
 
 
 def test_default_data_is_not_marked_verified():

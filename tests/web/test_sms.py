@@ -30,19 +30,21 @@ def test_ayuda_gets_spanish(text):
     reply = text("ayuda")
     assert DANGER_ES in reply
     assert "(209) 948-1911" in reply and "(888) 373-7888" in reply
-    assert reply.startswith("Si está en peligro ahora")  # a bare cry for help: DANGER first (safety rule)
+    assert reply.startswith("Si está en peligro, llame al 911.")  # a bare cry for help: DANGER first (safety rule)
 
 
 def test_unmatched_gets_the_keyword_menu(text):
     reply = text("xyz")
-    assert "HOTLINE" in reply and "HOUSING" in reply and "INFO" in reply and "ESPAÑOL" in reply
+    assert "HOTLINE" in reply and "HOUSING" in reply and "FACTS" in reply and "ESPAÑOL" in reply
+    assert "INFO" not in reply and "HELP" not in reply  # Twilio answers those itself: never asked for
     assert "(209) 948-1911" in reply and "(888) 373-7888" in reply
     assert DANGER_EN in reply
     assert "No one reads these texts: call a number above." in reply
 
 
-def test_info_gets_facts_and_a_24_7_number(text):
-    reply = text("INFO")
+@pytest.mark.parametrize("word", ["FACTS", "datos", "INFO"])  # INFO still works when Twilio lets it through
+def test_facts_gets_facts_and_a_24_7_number(text, word):
+    reply = text(word)
     assert "18,000-20,000" in reply and "(888) 373-7888" in reply
 
 
@@ -69,7 +71,7 @@ def test_language_is_remembered_for_neutral_texts(text):
 
 def test_language_switch(text):
     reply = text("ESPAÑOL")
-    assert reply.startswith("Escriba AYUDA, VIVIENDA o INFO.")
+    assert reply.startswith("Escriba AYUDA, VIVIENDA o DATOS.")
     assert DANGER_ES in text("?")
     assert DANGER_EN in text("ENGLISH")
     assert DANGER_EN in text("?")

@@ -121,6 +121,7 @@ def test_a_refused_text_reads_the_numbers_and_logs_no_number(texting_app, fake_t
     root = press(texting_app.test_client(), "5", "1")
     heard = said(root)
     assert "could not be sent" in heard and all(n in heard for n in ALWAYS_OPEN)
+    assert heard.count("Here are the numbers") == 1  # said once, not in the apology and again before the numbers
     assert root.find(".//prosody[@rate='slow']") is not None
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "21610" in logged and CALLER[2:] not in logged and "unsubscribed" not in logged
