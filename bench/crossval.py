@@ -8,7 +8,8 @@ the bot serves (``train_model`` on ``training_data``, then ``Understander``) is 
 table WITHOUT that fold's examples, so no held-out text is answered by the exact example match;
 each held-out text is then answered as a new sender's first text (``texting.answer``) and judged
 with evaluate's rule (``bot.review.evaluation``). Prints per-topic recall and precision, the share
-right, DANGER recall and the wrong texts grouped by (expected, got); ``--json``: one summary line.
+right, DANGER recall, the recall and precision of "this phone is watched" (examples flagged
+discreet) and the wrong texts grouped by (expected, got); ``--json``: one summary line.
 ``--only`` scores just the held-out examples whose text is also in another examples file (e.g. an
 older examples.yaml), so runs before and after adding examples compare the same texts.
 """
@@ -39,6 +40,9 @@ def fold_of(text: str, folds: int) -> int:
     return int(hashlib.sha256(normalize(text).encode("utf-8")).hexdigest(), 16) % folds
 
 
+WATCHED: dict[str, bool] = {}  # held-out text -> flagged discreet (a watched phone), filled by ``run``
+
+
 def run(data: Path, folds: int, only: set[str] | None = None) -> tuple[list[evaluation.Scored], evaluation.Summary]:
     """Train on all folds but one, answer the held-out fold (or its texts in ``only``, normalized),
     for every fold; score them together."""
@@ -48,6 +52,7 @@ def run(data: Path, folds: int, only: set[str] | None = None) -> tuple[list[eval
     summary = evaluation.Summary(recall={t: (0, 0) for t in topics}, precision={t: (0, 0) for t in topics})
     for k in range(folds):
         held = [e for e in table.examples if fold_of(e.text, folds) == k]
+        WATCHED.update((e.text, e.discreet) for e in held)
         kept = tuple(e for e in table.examples if fold_of(e.text, folds) != k)
         fold_table = replace(table, examples=kept)
         understander = Understander(fold_table, train_model(training_data(fold_table)))
@@ -83,6 +88,17 @@ def report(scored: list[evaluation.Scored], summary: evaluation.Summary) -> None
     print(f"right: {summary.right}/{summary.total} = {data['share_right']:.1%}")
     print(f"language accuracy: {data['language_accuracy']:.1%}")
     print(f"DANGER recall: {data['danger_recall']:.1%}")
+    flagged = [s for s in scored if WATCHED.get(s.case.text)]
+    seen = [s for s in scored if s.outcome.state.discreet]
+    hits = sum(s.outcome.state.discreet for s in flagged)
+    print(f"watched phone: recall {hits / max(len(flagged), 1):.1%} ({hits}/{len(flagged)}), "
+          f"precision {hits / max(len(seen), 1):.1%} ({hits}/{len(seen)})")
+    for s in flagged:
+        if not s.outcome.state.discreet:
+            print(f"  missed: {s.case.text!r}")
+    for s in seen:
+        if not WATCHED.get(s.case.text):
+            print(f"  not flagged: {s.case.text!r}")
     groups: dict[tuple, list[evaluation.Scored]] = defaultdict(list)
     for s in scored:
         if not s.right:
