@@ -44,14 +44,15 @@ def sms_messages(table: Table) -> list[str]:
 def voice_call(table: Table) -> dict:
     """What the fallback call says and dials: the danger prompt in every language, the 24-hour
     lines with their numbers, the fallback line announced and dialed; after the <Dial> (busy,
-    no answer, or the call ended), the numbers in the other languages and goodbye."""
+    no answer, or the call ended), the numbers in the other languages and goodbye. Lines are named
+    neutrally, as in discreet replies: the call may be overheard by whoever watches the phone."""
     first, *others = table.languages
     fallback = table.resources[table.fallback]
     lines = [r for r in menu.dialable(table) if r.always_open]
     before = [spoken.say(table, code, "danger") for code in table.languages]
-    before += spoken.read_numbers(table, first, lines)
-    before += [spoken.say(table, code, "connecting", fallback) for code in table.languages]
-    after = [say for code in others for say in spoken.read_numbers(table, code, lines)]
+    before += spoken.read_numbers(table, first, lines, neutral=True)
+    before += [spoken.say(table, code, "connecting", fallback, neutral=True) for code in table.languages]
+    after = [say for code in others for say in spoken.read_numbers(table, code, lines, neutral=True)]
     after += [spoken.say(table, code, "goodbye") for code in table.languages]
     return {"before": before, "dial": fallback, "after": after}
 

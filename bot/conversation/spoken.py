@@ -29,16 +29,21 @@ class Say:
     pause: int = 0  # seconds of silence after it
 
 
-def read_numbers(table: Table, language: str, lines: list[Resource], intro: str = "numbers") -> tuple[Say, ...]:
-    """An introduction, then each line's name and number, read slowly with a pause after each."""
-    numbers = tuple(replace(say(table, language, "number", r), slow=True, pause=1) for r in lines)
+def read_numbers(table: Table, language: str, lines: list[Resource], intro: str = "numbers",
+                 neutral: bool = False) -> tuple[Say, ...]:
+    """An introduction, then each line's name and number, read slowly with a pause after each
+    (``neutral``: the lines' neutral names of discreet.yaml)."""
+    numbers = tuple(replace(say(table, language, "number", r, neutral), slow=True, pause=1) for r in lines)
     return (say(table, language, intro),) + numbers
 
 
-def say(table: Table, language: str, prompt: str, resource: Resource | None = None, **values) -> Say:
-    """The prompt ``prompt`` in ``language``, filled with ``resource``'s name and number and ``values``."""
+def say(table: Table, language: str, prompt: str, resource: Resource | None = None, neutral: bool = False,
+        **values) -> Say:
+    """The prompt ``prompt`` in ``language``, filled with ``resource``'s name (``neutral``: its neutral
+    name of discreet.yaml, which names no subject) and number and ``values``."""
     if resource is not None:
-        name = resource.name[language]
+        names = table.discreet.names.get(resource.key, {}) if neutral and table.discreet else {}
+        name = names.get(language) or resource.name[language]
         values.update(name=name, Name=name[:1].upper() + name[1:], number=Phone(resource.phone))
     return in_voice(table, language, _fill(table.prompts[prompt][language], values))
 

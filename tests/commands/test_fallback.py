@@ -84,6 +84,8 @@ def test_voice_file_warns_reads_the_24_7_lines_and_dials_the_fallback(app, runne
     for number in always_open_numbers(t):
         assert number in spoken
     assert verbs[-1].tag == "Hangup"
+    for language in t.languages:  # overheard on a watched phone, it names no subject either
+        assert forbidden_in(t.discreet, language, text) == []
 
 
 def test_numbers_come_from_the_table_in_the_database(app, runner, data_copy, tmp_path):

@@ -122,3 +122,19 @@ def test_discreet_stays_through_stop_and_start_until_normal():
     off = texting.answer(TABLE, MATCHER, "normal", back.state)
     assert not off.state.discreet
     assert TABLE.discreet.messages["es"]["delete"] not in texting.answer(TABLE, MATCHER, "AYUDA", off.state).body
+
+
+@pytest.mark.parametrize("text, language", [("chest of hope", "en"), ("el numero de chest of hope", "es")])
+def test_a_named_line_gets_its_number_in_discreet_wording(text, language):
+    state = texting.SenderState(language=language, discreet=True)
+    outcome = texting.answer(TABLE, MATCHER, text, state)
+    line = discreet.line(TABLE, TABLE.resources["chest-of-hope-helpline"], language)
+    assert outcome.body.splitlines()[0] == line and outcome.language == language
+    assert not forbidden_in(TABLE.discreet, language, outcome.body)
+
+
+def test_unknown_state_is_answered_discreetly_in_the_table_wording():
+    """What the inbox does when the database cannot say who is watched: the discreet reply."""
+    outcome = texting.answer(TABLE, MATCHER, "I need a place to stay", texting.SenderState(discreet=True))
+    assert TABLE.discreet.messages["en"]["delete"] in outcome.body
+    assert not forbidden_in(TABLE.discreet, "en", outcome.body)
