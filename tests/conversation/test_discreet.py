@@ -111,3 +111,14 @@ def test_discreet_stays_through_stop_and_start_until_normal():
     off = texting.answer(TABLE, MATCHER, "normal", back.state)
     assert not off.state.discreet
     assert "trata" in texting.answer(TABLE, MATCHER, "ayuda", off.state).body.lower()
+
+
+@pytest.mark.parametrize("lang, intro", [
+    ("en", "Confidential; not police or immigration:"), ("en", "Worried about ICE or your visa?"),
+    ("en", "Afraid they will deport you?"), ("es", "Confidencial; no es policía ni migración:"),
+    ("es", "¿Miedo a la migra?"), ("es", "¿Le pueden deportar?"), ("es", "Sin inmigración ni visa:")])
+def test_discreet_wording_names_no_police_immigration_visa_or_deportation(lang, intro):
+    docs = copy.deepcopy(read_docs(DATA_DIR))
+    docs["discreet.yaml"]["intros"]["CONFIDENTIAL"][lang] = intro
+    with pytest.raises(DataError, match=f"intros.CONFIDENTIAL: \\({lang}\\) uses the forbidden word"):
+        build_table(docs)
