@@ -51,17 +51,17 @@ def test_staff_cannot_teach(login):
 
 def test_an_admin_teaches_and_every_worker_answers_alike(app, app_config, login):
     other = create_app({**app_config, "TABLE_REFRESH_SECONDS": 0.2})  # a second worker, background refresh
-    assert not sms(other, TEXT, "+12095550111").startswith("To report it")  # not REPORT before
+    assert not sms(other, TEXT, "+12095550111").startswith("To report, call or text")  # not REPORT before
     client = login("admin")
     page = simulate(client, TEXT)
     assert "Topics: " in page and "REPORT" not in page.split("Topics: ")[1].split(";")[0]
     preview = teach(client, page, "REPORT")
     assert f"examples.yaml: en {TEXT}" in html.unescape(preview)
-    assert not sms(app, TEXT, "+12095550112").startswith("To report it")  # nothing saved yet
+    assert not sms(app, TEXT, "+12095550112").startswith("To report, call or text")  # nothing saved yet
     assert save(client, preview).status_code == 302
-    assert sms(app, TEXT.upper() + "!", "+12095550113").startswith("To report it")  # at once, here
+    assert sms(app, TEXT.upper() + "!", "+12095550113").startswith("To report, call or text")  # at once, here
     deadline = time.monotonic() + 10
-    while not sms(other, TEXT, "+12095550114").startswith("To report it"):
+    while not sms(other, TEXT, "+12095550114").startswith("To report, call or text"):
         assert time.monotonic() < deadline, "the other worker never used the taught example"
         time.sleep(0.2)
     [entry] = [e for e in audit(app) if e.target.startswith("examples.yaml")]

@@ -138,3 +138,14 @@ def test_unknown_state_is_answered_discreetly_in_the_table_wording():
     outcome = texting.answer(TABLE, MATCHER, "I need a place to stay", texting.SenderState(discreet=True))
     assert TABLE.discreet.messages["en"]["delete"] in outcome.body
     assert not forbidden_in(TABLE.discreet, "en", outcome.body)
+
+
+@pytest.mark.parametrize("lang, intro", [
+    ("en", "Confidential; not police or immigration:"), ("en", "Worried about ICE or your visa?"),
+    ("en", "Afraid they will deport you?"), ("es", "Confidencial; no es policía ni migración:"),
+    ("es", "¿Miedo a la migra?"), ("es", "¿Le pueden deportar?"), ("es", "Sin inmigración ni visa:")])
+def test_discreet_wording_names_no_police_immigration_visa_or_deportation(lang, intro):
+    docs = copy.deepcopy(read_docs(DATA_DIR))
+    docs["discreet.yaml"]["intros"]["CONFIDENTIAL"][lang] = intro
+    with pytest.raises(DataError, match=f"intros.CONFIDENTIAL: \\({lang}\\) uses the forbidden word"):
+        build_table(docs)
