@@ -17,7 +17,7 @@ from ..table.model import Interpreting
 from .normalize import tokens
 
 log = logging.getLogger(__name__)
-MIN_CONFIDENCE = 0.8  # lingua's confidence in the other language, 0..1
+MIN_CONFIDENCE = 0.9  # lingua's confidence in the other language, 0..1 (0.8 read romanized Punjabi as Portuguese)
 SURE = 0.99  # ... when the classifier found topics in the text: the language is decided first, if sure
 MIN_WORDS = 2  # Latin-script texts with fewer words than this stay in English or Spanish
 MIN_LETTERS = 8  # ... and with fewer letters than this
