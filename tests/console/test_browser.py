@@ -70,7 +70,7 @@ def test_staff_test_a_text_and_a_call(browser, live_server):
     page.fill("textarea[name=body]", "help")
     page.click("#send")
     expect(page.locator("#conversation")).to_contain_text("(209) 948-1911")
-    expect(page.locator("#conversation")).to_contain_text("In danger now? Call 911.")
+    expect(page.locator("#conversation")).to_contain_text("If you are in danger, call 911.")
 
     page.click("text=Call simulator")
     page.click("button[name=press][value='1']")
