@@ -111,7 +111,7 @@ def test_console_cards_page(client, login):
     assert client.get("/console/cards.pdf").status_code == 302  # staff only
     login()
     page = client.get("/console/cards").get_data(as_text=True)
-    assert "QUIET" in page and "8 of 8 lines not reviewed yet" in page and "Vietnamese" in page
+    assert "QUIET" in page and "9 of 9 lines not reviewed yet" in page and "Vietnamese" in page
     response = client.get("/console/cards.pdf?lang=es&size=poster")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text, codes, _ = read_back(response.data)
