@@ -22,12 +22,12 @@ KEYWORD_PHRASE_WORDS = 4  # the card's keyword counts in a text of at most this 
 KEYWORD_TYPO_LENGTH = 6  # a keyword this long also counts with one typo ("discrteo")
 
 
-def turned(table: Table, text: str) -> bool | None:
-    """True when ``text`` turns discreet replies on with the card's keyword, False when it turns them
-    off, else None."""
+def turned(table: Table, text: str, keyword: str | None = None) -> bool | None:
+    """True when ``text`` turns discreet replies on with the card's keyword (``keyword``: its language,
+    when already known from ``keyword_language``), False when it turns them off, else None."""
     if table.discreet is None:
         return None
-    if keyword_language(table, text):
+    if keyword or keyword_language(table, text):
         return True
     _, off = _index(table)
     return False if normalize(text) in off else None

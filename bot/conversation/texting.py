@@ -53,12 +53,12 @@ def answer(table: Table, matcher: Matcher, text: str, state: SenderState,
     if state.opted_out:
         return Outcome(None, state, state.language or table.default_language)
     match = matcher.match(text)
-    turned = discreet_replies.turned(table, text)  # the card's keyword ("discreto por favor") or NORMAL
+    keyword = discreet_replies.keyword_language(table, text)  # DISCRETO answers in Spanish
+    turned = discreet_replies.turned(table, text, keyword)  # the card's keyword ("discreto por favor") or NORMAL
     if turned is None and match.watched:  # "my bf goes thru my phone": discreet from this reply on
         turned = True
     if turned is not None:
         state = replace(state, discreet=turned)
-    keyword = discreet_replies.keyword_language(table, text)  # DISCRETO answers in Spanish
     if not (match.switch or language or keyword or match.keyword_as_written):  # the language before the topics
         other = language_id.identify(table.interpreting, text, tuple(table.languages), matcher.words,
                                      language_id.SURE if match.topics else language_id.MIN_CONFIDENCE)

@@ -6,14 +6,12 @@ import itertools
 from dataclasses import dataclass
 from datetime import date
 
-import re
-
 from ..conversation import replies, segments
 from ..phones import display
 from ..table.model import Table
+from .safety import EMERGENCY_ALONE
 
 ERROR, WARNING, OK = "error", "warning", "ok"
-EMERGENCY = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911
 
 
 @dataclass(frozen=True)
@@ -47,8 +45,9 @@ def _replies(table: Table) -> list[Finding]:
                 for line in replies.closing(table, lang.code, reply.splitlines()[:-2]):
                     if line not in reply:
                         problems.append(f"no {line!r} line")
-                if len(EMERGENCY.findall(reply)) != 1:
-                    problems.append(f"says {EMERGENCY.pattern} {len(EMERGENCY.findall(reply))} times, not once")
+                said = len(EMERGENCY_ALONE.findall(reply))
+                if said != 1:
+                    problems.append(f"says 911 {said} times, not once")
                 if lang.gsm7 and segments.encoding(reply) != segments.GSM7:
                     bad = sorted({c for c in reply if segments.encoding(c) != segments.GSM7})
                     problems.append(f"not GSM-7: {' '.join(bad)}")

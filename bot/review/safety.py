@@ -28,7 +28,7 @@ from ..understanding.matching import Matcher
 from ..understanding.normalize import normalize
 
 EMERGENCY = "911"
-_EMERGENCY_ALONE = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911
+EMERGENCY_ALONE = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911
 FAILED = ("busy", "no-answer", "failed", "canceled")  # how a connection can end without help
 # Twilio's reserved keywords (opt-out, opt-in, help): on a number with default handling Twilio answers them itself.
 TWILIO_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
@@ -95,7 +95,7 @@ def problems(table: Table) -> list[Problem]:
         for lang, label, text in render(table):
             if not text:
                 continue
-            if not _EMERGENCY_ALONE.search(text):
+            if not EMERGENCY_ALONE.search(text):
                 found.append(Problem("sms reply", label, "does not end with the 911 line"))
             if not any(display(n) in text for n in always):
                 found.append(Problem("sms reply", label, "carries no 24/7 number"))
