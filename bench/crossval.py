@@ -31,7 +31,7 @@ import yaml  # noqa: E402
 from bot.conversation import texting  # noqa: E402
 from bot.review import evaluation  # noqa: E402
 from bot.table.files import read_table  # noqa: E402
-from bot.understanding.normalize import normalize  # noqa: E402
+from bot.text import normalize  # noqa: E402
 from bot.understanding.understander import Understander, train_model, training_data  # noqa: E402
 
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(BENCH))
 import traffic  # noqa: E402  (bench/traffic.py, next to this file)
 from bot.table.files import read_table  # noqa: E402
 from bot.understanding.matching import Matcher  # noqa: E402
-from bot.understanding.normalize import tokens  # noqa: E402
+from bot.text import tokens  # noqa: E402
 from bot.table.model import Table  # noqa: E402
 
 TARGET_RATIO = 2.0

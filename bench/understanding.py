@@ -25,8 +25,8 @@ from twilio.request_validator import RequestValidator  # noqa: E402
 
 from bot import create_app  # noqa: E402
 from bot.store import get_store  # noqa: E402
-from bot.understanding import normalize as normalizing  # noqa: E402
-from bot.understanding.normalize import normalize  # noqa: E402
+from bot import text as normalizing  # noqa: E402
+from bot.text import normalize  # noqa: E402
 
 TOKEN = "bench-auth-token-0123456789abcdef"
 

@@ -51,12 +51,6 @@ def display(number: str) -> str:
     )
 
 
-def digits_spoken(number: str) -> str:
-    """Digits in spoken groups: "+12099481911" -> "2 0 9, 9 4 8, 1 9 1 1"."""
-    groups = "".join(c if c.isdigit() else " " for c in display(number)).split()
-    return ", ".join(" ".join(group) for group in groups)
-
-
 def sender_hash(number: str, key: bytes) -> str:
     """A keyed hash that stands for a sender, so their number is never stored."""
     canonical = number.strip()

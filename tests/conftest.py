@@ -10,6 +10,7 @@ import os
 import shutil
 import re
 import threading
+import uuid
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,8 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from sqlalchemy import create_engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import create_engine, make_url
 from sqlalchemy import text as sql
 from twilio.request_validator import RequestValidator
 
@@ -30,43 +30,91 @@ AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
-def database_url(tmp_path: Path) -> str:
-    """A fresh database: a SQLite file in tmp_path, or the TEST_DATABASE_URL server, emptied."""
+SETTINGS = {  # what every test app starts from, but its database
+    "TESTING": True,
+    "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+    "SECRET_KEY": "test-secret-key",
+    "SENDER_HASH_KEY": "test-sender-hash-key",
+    "TABLE_REFRESH_SECONDS": 0,  # each request sees the table's newest version
+    "TRAIN_NEW_MODELS": False,  # a changed table keeps the model (tests/store/test_store.py retrains)
+    "WRITE_BATCH_SECONDS": 0,  # write counts and answered MessageSids at once
+    "SESSION_COOKIE_SECURE": False,  # the test client talks plain http
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL run (TEST_DATABASE_URL set), skip the tests that use no database: the SQLite
+    run has run them, and they would run the same."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        once = pytest.mark.skip(reason="uses no database: run once, on SQLite")
+        for item in items:
+            if not {"database_url", "seeded_database"} & set(item.fixturenames):
+                item.add_marker(once)
+
+
+def _server():
+    """An AUTOCOMMIT engine on the TEST_DATABASE_URL server (None: tests use SQLite files)."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'helpline.db'}"
-    engine = create_engine(url)
-    for attempt in range(5):
-        try:
-            with engine.begin() as connection:  # an empty database: the app migrates and loads it
-                # connections an earlier test left behind (a thread of an app frozen with its server
-                # in the outage test) would hold locks the DROP waits for: end them first
-                connection.execute(sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                       "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-                connection.execute(sql("SET LOCAL lock_timeout = '10s'"))
-                connection.execute(sql("DROP SCHEMA public CASCADE"))
-                connection.execute(sql("CREATE SCHEMA public"))
-            break
-        except DBAPIError:
-            if attempt == 4:
-                raise
-    engine.dispose()
-    return url
+    return create_engine(url, isolation_level="AUTOCOMMIT") if url else None
+
+
+def empty_database(folder: Path, template: str | None = None) -> str:
+    """A new database: a SQLite file in ``folder`` (a copy of ``template``'s file), or a new database
+    on the TEST_DATABASE_URL server (made from ``template``; ``drop_database`` ends it)."""
+    server = _server()
+    if server is None:
+        path = folder / f"helpline-{uuid.uuid4().hex[:8]}.db"
+        if template:
+            shutil.copyfile(make_url(template).database, path)
+        return f"sqlite:///{path}"
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    with server.connect() as connection:
+        source = f' TEMPLATE "{make_url(template).database}"' if template else ""
+        connection.execute(sql(f'CREATE DATABASE "{name}"{source}'))
+    server.dispose()
+    return server.url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Drop a database ``empty_database`` made on the PostgreSQL server, even with connections a
+    test left behind (a SQLite file goes with its tmp_path)."""
+    server = _server()
+    if server is not None:
+        with server.connect() as connection:
+            connection.execute(sql(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+        server.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory):
+    """A database migrated and loaded from data/ once per session (and xdist worker); tests use copies."""
+    url = empty_database(tmp_path_factory.mktemp("seeded"))
+    app = create_app({**SETTINGS, "DATABASE_URL": url})
+    app.extensions["store"].close()
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture
-def app_config(tmp_path):
+def database_url(seeded_database, tmp_path):
+    """A database of this test's own, migrated and loaded from data/ (a copy of the seeded one)."""
+    url = empty_database(tmp_path, template=seeded_database)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def empty_database_url(seeded_database, tmp_path):
+    """A database of this test's own with nothing in it, not even the schema."""
+    url = empty_database(tmp_path)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def app_config(database_url):
     """The settings every test app starts from."""
-    return {
-        "TESTING": True,
-        "DATABASE_URL": database_url(tmp_path),
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "SECRET_KEY": "test-secret-key",
-        "SENDER_HASH_KEY": "test-sender-hash-key",
-        "TABLE_REFRESH_SECONDS": 0,
-        "WRITE_BATCH_SECONDS": 0,  # write counts and answered MessageSids at once
-        "SESSION_COOKIE_SECURE": False,  # the test client talks plain http
-    }
+    return {**SETTINGS, "DATABASE_URL": database_url}
 
 
 @pytest.fixture(scope="session")

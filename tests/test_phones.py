@@ -28,4 +28,3 @@ def test_display_and_spoken():
     assert phones.display("+12099481911") == "(209) 948-1911"
     assert phones.display("911") == "911"
     assert phones.display("+442079460000").startswith("+44 ")
-    assert phones.digits_spoken("+12099481911") == "2 0 9, 9 4 8, 1 9 1 1"

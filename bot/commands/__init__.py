@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import card, data, evaluate, fallback, simulate, staff, twilio_setup
+from . import card, data, evaluate, fallback, simulate, staff, twilio_setup, versions
 
 
 def init_app(app: Flask) -> None:
     """Register every command."""
     for command in (data.load_data, data.export_data, data.check_data, simulate.sms, simulate.call, staff.add_staff,
-                    fallback.fallback_twiml, twilio_setup.twilio_setup, card.card, evaluate.evaluate):
+                    fallback.fallback_twiml, twilio_setup.twilio_setup, card.card, evaluate.evaluate,
+                    versions.versions, versions.rollback):
         app.cli.add_command(command)

@@ -1,4 +1,4 @@
-"""Data commands: ``load-data [PATH]``, ``export-data [PATH]`` and ``check-data [PATH]``."""
+"""Data commands: ``load-data [PATH]``, ``export-data [PATH]`` and ``check-data [PATH]`` (default: the live table)."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..review import checks, replytests, safety
 from ..table import changes as table_changes
+from ..table.changes import in_words
 from ..table.verification import clear_renumbered
 from ..table.files import docs_from_table, read_docs, write_docs
 from ..store import StaleTable, get_store
@@ -60,7 +61,8 @@ def load_data(path: str | None, dry_run: bool, yes: bool) -> None:
         return
     try:
         version = store.replace_table(table, who=f"flask load-data {path}", changes=changes, action="load-data",
-                                      expected_version=version, base=current)
+                                      expected_version=version, base=current,
+                                      note=in_words(changes) if current else f"loaded {path}")
     except StaleTable as exc:
         for change in exc.changes:
             click.echo(f"  changed meanwhile: {change.target}", err=True)
@@ -92,10 +94,19 @@ def export_data(path: str | None) -> None:
 @path_argument
 @with_appcontext
 def check_data(path: str | None) -> None:
-    """Check PATH (default: data/) as load-data does, check every reply, and run its reply tests."""
-    path = path or current_app.config["DATA_DIR"]
-    table = _read_or_exit(path, "{n} problem(s) in {path}.")
-    click.echo(f"OK    {path} loads: {_summary(table)}")
+    """Check the live table (or the folder PATH, as load-data would read it): every reply, and its reply tests."""
+    if path:
+        table = _read_or_exit(path, "{n} problem(s) in {path}.")
+        click.echo(f"OK    {path} loads: {_summary(table)}")
+    else:
+        try:
+            version, table = get_store().live()
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"the database is unavailable ({type(exc).__name__}): give a folder to check")
+        if table is None:
+            raise click.ClickException("the database has no table yet: give a folder to check (e.g. data/)")
+        path = f"the live table (version {version})"
+        click.echo(f"OK    checking {path} in the database: {_summary(table)}")
     findings = checks.check_table(table, date.today(), current_app.config["VERIFY_DAYS"])
     findings += [checks.Finding(checks.ERROR, f"{p.file}: {p.entry}", p.message) for p in safety.problems(table)]
     errors = [f for f in findings if f.level == checks.ERROR]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, request
 from flask_login import LoginManager, current_user
 
-from . import accounts, auth, changes, cookies, errors, home, password, reach, resources, simulators, usage
+from . import accounts, auth, changes, cookies, errors, history, home, password, reach, resources, simulators, usage
 
 bp = Blueprint("console", __name__, url_prefix="/console", static_folder="static")
 bp.register_blueprint(auth.bp)
@@ -14,12 +14,13 @@ bp.register_blueprint(usage.bp)
 bp.register_blueprint(accounts.bp)
 bp.register_blueprint(resources.bp)
 bp.register_blueprint(changes.bp)
+bp.register_blueprint(history.bp)
 bp.register_blueprint(password.bp)
 bp.register_blueprint(reach.bp)  # cards, interpreter lines
 errors.init_blueprint(bp)
 
 OPEN_ENDPOINTS = {"console.auth.login", "console.static"}
-TABLE_FORMS = ("/console/files/", "/console/resources/save", "/console/resources/")
+TABLE_FORMS = ("/console/files/", "/console/resources/save")  # they carry a whole file (examples.yaml is large)
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
                                "form-action 'self'; base-uri 'none'",
@@ -40,8 +41,8 @@ def init_app(app: Flask) -> None:
 
 
 def _body_limit() -> None:
-    """A larger body limit (TABLE_SAVE_MAX_BYTES) for the forms that carry table files (edits, previews,
-    saves); everything else keeps MAX_CONTENT_LENGTH."""
+    """A larger body limit (TABLE_SAVE_MAX_BYTES) for the file editor and its save, which carry a
+    whole file (a save carries only the changed files); everything else keeps MAX_CONTENT_LENGTH."""
     if request.path.startswith(TABLE_FORMS):
         request.max_content_length = current_app.config["TABLE_SAVE_MAX_BYTES"]
         request.max_form_memory_size = current_app.config["TABLE_SAVE_MAX_BYTES"]

@@ -30,7 +30,7 @@ def change():
         with get_store().session() as session:
             account = session.get(Staff, current_user.id)
             # a wrong current password counts as a wrong sign-in try (committed when the block ends)
-            if account is None or not staff.check_password(session, account, form.current.data):
+            if account is None or not staff.check_password(account, form.current.data):
                 form.current.errors = ["That is not your current password."]
                 return render_template("console/password.html", form=form, min_length=staff.MIN_PASSWORD), 400
             try:

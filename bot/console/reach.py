@@ -1,4 +1,4 @@
-"""Reaching more people (issue 13): printable outreach cards and posters from the live table, the
+"""Reaching more people: printable outreach cards and posters from the live table, the
 discreet keyword they print, and the interpreter lines no native speaker has reviewed yet."""
 from __future__ import annotations
 

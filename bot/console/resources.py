@@ -11,11 +11,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..phones import display
 from ..review import checks, preview, readable
-from ..table.changes import with_entry
+from ..table.changes import in_words, with_entry
 from ..table.files import docs_from_table
 from ..store import StaleTable, get_store
+from ..store.tables import load_docs
 from ..table.model import TIMEZONE, Table
-from ..table.validation import DataError
+from ..table.validation import DataError, build_table
 from .auth import admin_required
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
@@ -47,7 +48,7 @@ def verified(key: str):
     if proposal.table is None:
         flash("The live table fails its checks, so nothing was saved: " + "; ".join(proposal.problems))
         return redirect(url_for("console.resources.index"))
-    if _saved(proposal, snapshot.table, snapshot.version, "verify"):
+    if save_proposal(proposal, snapshot.table, snapshot.version, "verify"):
         flash(f"{entry['name'][snapshot.table.default_language]} marked as verified today.")
     return redirect(url_for("console.resources.index"))
 
@@ -73,9 +74,11 @@ def edit(key: str):
 
 
 def review(current: Table, version: int | None, docs: dict, what: str):
-    """The preview of a change: its problems, or the entries and replies it changes, and a Save button."""
+    """The preview of a change: its problems, or the entries and replies it changes, and a Save button
+    that posts only the changed files and the version they change."""
     proposal = preview.propose(current, docs, get_store().snapshot().matcher.model)
-    payload = json.dumps(docs, default=str)
+    before = docs_from_table(current)
+    payload = json.dumps({name: doc for name, doc in docs.items() if doc != before.get(name)}, default=str)
     language = current.default_language
     fields = [readable.entry_changes(c.target, c.old, c.new, language) for c in proposal.entries]
     replies = [readable.marked(c.before, c.after, words=True) for c in proposal.replies]
@@ -91,21 +94,24 @@ def save():
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    version, docs, what = _version(request.form.get("version", "")), _payload(), request.form.get("what", "")[:200]
+    version, changed, what = base_version(request.form.get("version", "")), _payload(), request.form.get("what", "")[:200]
     snapshot = get_store().snapshot()
-    proposal = preview.propose(snapshot.table, docs, snapshot.matcher.model)
+    base = _base_docs(version, snapshot)
+    docs = {**base, **{name: doc for name, doc in changed.items() if name in base}}
+    current = build_table(base) if version != snapshot.version else snapshot.table
+    proposal = preview.propose(current, docs, snapshot.matcher.model)
     if proposal.table is None:
-        return review(snapshot.table, snapshot.version, docs, what)
-    if _saved(proposal, None, version, f"edit {what}"[:40]):
+        return review(current, version, docs, what)
+    if save_proposal(proposal, None, version, f"edit {what}"[:40]):
         flash(f"Saved: {len(proposal.entries)} change(s). Every instance uses them within seconds.")
     return redirect(url_for("console.resources.index"))
 
 
-def _saved(proposal, base: Table | None, version: int | None, action: str) -> bool:
+def save_proposal(proposal, base: Table | None, version: int | None, action: str, note: str = "") -> bool:
     """Write a checked proposal over ``version`` only; say why not (and what changed meanwhile) if refused."""
     try:
-        get_store().replace_table(proposal.table, who=current_user.email, changes=proposal.entries,
-                                  action=action, expected_version=version, base=base)
+        get_store().replace_table(proposal.table, who=current_user.email, changes=proposal.entries, action=action,
+                                  expected_version=version, base=base, note=note or in_words(list(proposal.entries)))
     except StaleTable as exc:
         changed = ", ".join(c.target for c in exc.changes) or "the table"
         flash(f"Someone else changed the table meanwhile (or this instance still had the table from data/): "
@@ -120,7 +126,7 @@ def _saved(proposal, base: Table | None, version: int | None, action: str) -> bo
     return True
 
 
-def _version(value: str) -> int | None:
+def base_version(value: str) -> int | None:
     """The table version a form was based on ("" for the table from data/); 400 when it is not a number."""
     if not value.strip():
         return None
@@ -129,8 +135,20 @@ def _version(value: str) -> int | None:
     return int(value)
 
 
+def _base_docs(version: int | None, snapshot) -> dict:
+    """The documents of the version a change was made to (the snapshot's own when it came from data/);
+    400 when the database has no such version."""
+    if version is None or version == snapshot.version:
+        return docs_from_table(snapshot.table)
+    try:
+        with get_store().session() as session:
+            return load_docs(session, version)
+    except KeyError:
+        abort(400, f"there is no table version {version}")
+
+
 def _payload() -> dict:
-    """The reviewed documents of the form; 400 when they are not a JSON object."""
+    """The reviewed (changed) documents of the form; 400 when they are not a JSON object."""
     try:
         docs = json.loads(request.form.get("payload", ""))
     except ValueError:

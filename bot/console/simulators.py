@@ -19,7 +19,7 @@ from ..phones import display
 from ..store import get_store
 from ..table.files import docs_from_table
 from ..table.model import MENU_KEYS
-from ..understanding.normalize import normalize
+from ..text import normalize
 from ..understanding.understander import explain
 from .auth import admin_required
 from .resources import review

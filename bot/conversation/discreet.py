@@ -12,7 +12,7 @@ from typing import Iterator, Sequence
 from rapidfuzz.distance import OSA
 
 from .. import phones
-from ..understanding.normalize import normalize, tokens
+from ..text import normalize, tokens
 from ..table.model import Resource, Table
 from .replies import MEMO_LIMIT, budget as segment_budget, hours_text
 from .segments import segments

@@ -56,7 +56,7 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
         return _again(snapshot, known.earlier, budget)
     outcome = texting.answer(snapshot.table, snapshot.matcher, body, known.state, opt_out_type, language, budget)
     if sender and (outcome.state.opted_out != known.state.opted_out
-                   or outcome.state.discreet != known.state.discreet):  # issue 13: discreet, like STOP
+                   or outcome.state.discreet != known.state.discreet):  # discreet, like STOP
         _save(store, sender, outcome.state, simulated)  # STOP and START are written at once
         store.pending.remember_language(sender, simulated, None)
     elif sender and _worth_saving(known.state, outcome.state, snapshot.table.default_language):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..understanding.matching import Matcher
-from ..understanding.normalize import normalize, tokens
+from ..text import normalize, tokens
 from .spoken import Phone, Say, in_voice, opening, read_numbers, say
 from ..table.model import TIMEZONE, MenuOption, Resource, Table
 
@@ -25,7 +25,7 @@ FAILED_PROMPTS = {"busy": "busy", "no-answer": "no_answer", "failed": "failed"} 
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # "menu" | "dial" | "hangup" | "confirm" (texting the numbers, issue 13)
+    kind: str  # "menu" | "dial" | "hangup" | "confirm" (texting the numbers)
     language: str
     says: tuple[Say, ...] = ()  # said first (outside the menu's Gather)
     menu: tuple[Say, ...] = ()  # kind "menu": the prompts inside the Gather
@@ -35,7 +35,7 @@ class Step:
 
 def start(table: Table, texts: bool = False) -> Step:
     """The first step of every call: the menu in the default language (``texts``: the caller can be
-    texted the numbers, issue 13)."""
+    texted the numbers)."""
     return menu_step(table, table.default_language, texts=texts)
 
 
@@ -54,13 +54,13 @@ def choose(table: Table, matcher: Matcher, language: str, round: int, digits: st
         return menu_step(table, language, 1, read_numbers(table, language, dialable(table)), texts)
     if option.action == "language":
         return menu_step(table, option.language, texts=texts)
-    if option.action == "text":  # issue 13: warn that a text will appear, and ask to confirm
+    if option.action == "text":  # warn that a text will appear, and ask to confirm
         return Step("confirm", language, menu=(say(table, language, "text_confirm"),))
     return menu_step(table, language, texts=texts)  # "repeat"
 
 
 def texted(table: Table, language: str, sent: bool | None, texts: bool = True) -> Step:
-    """After the confirming step (issue 13): the menu again, after "sent", or after "could not be
+    """After the confirming step: the menu again, after "sent", or after "could not be
     sent" and the numbers read slowly; ``sent`` None: the caller did not confirm."""
     if sent is None:
         return menu_step(table, language, texts=texts)

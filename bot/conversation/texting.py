@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from . import discreet as discreet_replies, interpreters, replies
 from ..understanding import language_id
 from ..understanding.matching import Match, Matcher
-from ..understanding.normalize import normalize
+from ..text import normalize
 from ..table.model import Table
 
 OPT_OUT = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}

@@ -23,7 +23,7 @@ class Finding:
 
 def check_table(table: Table, today: date, verify_days: int = 90) -> list[Finding]:
     """Every reply (each set of topics, each language), then the resources' verification dates."""
-    from .reach import check_reach  # issue 13: discreet and other-language replies (reach imports this module)
+    from .reach import check_reach  # discreet and other-language replies (reach imports this module)
     return _replies(table) + check_reach(table) + unverified(table, today, verify_days)
 
 

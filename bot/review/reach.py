@@ -1,4 +1,4 @@
-"""Checks of the replies that reach more people (issue 13): every discreet reply (no forbidden word,
+"""Checks of the replies that reach more people: every discreet reply (no forbidden word,
 a 24/7 number, 911, within its segments) and every interpreter reply. Plain Python; a part of
 ``checks.check_table``, so check-data, load-data and console saves all run it."""
 from __future__ import annotations

@@ -25,7 +25,7 @@ from ..phones import REGION, display
 from ..table.checker import Problem
 from ..table.model import MENU_KEYS, TIMEZONE, Table
 from ..understanding.matching import Matcher
-from ..understanding.normalize import normalize
+from ..text import normalize
 
 EMERGENCY = "911"
 EMERGENCY_ALONE = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911

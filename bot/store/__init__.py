@@ -28,14 +28,14 @@ from ..table.changes import EntryChange, changes as entry_changes
 from ..table.files import docs_from_table
 from ..table.model import Table
 from ..table.validation import DataError, Problem, build_table
-from .models import AuditEntry, TableState
+from .models import AuditEntry
 from .engine import make_engine
 from .schema import migrate, startup_lock
 from .breaker import Breaker
 from .pending import Pending
 from .spool import Spool
 from . import senders
-from .tables import add_missing_documents, load_docs, save_table, table_version
+from .tables import add_missing_documents, follow_release, load_docs, save_table, table_version
 from .snapshots import Builder, Snapshot, build
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ class Store:
         self.one_read_engine = self.read_engine.execution_options(single_statement=True)  # ``read``: no BEGIN
         self.data_dir = app.config["DATA_DIR"]
         self.refresh_seconds = app.config["TABLE_REFRESH_SECONDS"]
+        self.train = app.config["TRAIN_NEW_MODELS"]
         self.guard = Breaker(self._ping, app.config["DATABASE_DEADLINE_SECONDS"], on_recover=self._catch_up)
         name = hashlib.sha256(url.encode()).hexdigest()[:12]  # one spool per database
         self.spool = Spool(Path(app.instance_path) / f"optout-spool-{name}.json")
@@ -166,10 +167,12 @@ class Store:
         try:
             with self.session() as session:
                 if table_version(session) is None:
-                    save_table(session, self.checked(read_table(self.data_dir)))
+                    save_table(session, self.checked(read_table(self.data_dir)), what="start-up",
+                               note=f"loaded {self.data_dir}")
                     log.info("loaded the resource table from %s", self.data_dir)
-                else:  # issue 13: a table loaded before discreet.yaml and interpreters.yaml existed
+                else:  # a table saved by an earlier release
                     add_missing_documents(session, self.data_dir)
+                    follow_release(session, self.data_dir, self.check)
         except IntegrityError:
             log.info("another process loaded the resource table first")
         except DataError as exc:
@@ -177,8 +180,9 @@ class Store:
 
     def replace_table(self, table: Table, who: str = "", changes: Sequence[EntryChange] = (),
                       action: str = "replace table", *, expected_version: int | None | object = SNAPSHOT,
-                      base: Table | None = None) -> int:
-        """Write ``table`` and its audit entries in one transaction and use it at once; the new version.
+                      base: Table | None = None, note: str = "") -> int:
+        """Append ``table`` as the newest version, with its audit entries, in one transaction and use
+        it at once; the new version's number.
 
         Only over the version the change was based on (``expected_version``; None: the database
         has no table yet; by default the version of this worker's snapshot), else StaleTable with
@@ -188,19 +192,28 @@ class Store:
         self.checked(table)
         if expected_version is SNAPSHOT:
             expected_version = self._snapshot.version if self._snapshot else None
-        with self.session() as session:
-            state = session.get(TableState, 1, with_for_update=True)
-            live = state.version if state else None
-            if live != expected_version:
-                now = build_table(load_docs(session)) if live is not None else None
-                differ = entry_changes(docs_from_table(base or table), docs_from_table(now)) if now else []
-                raise StaleTable(f"the table was changed meanwhile (version {live}, the change was based on "
-                                 f"{expected_version if expected_version is not None else 'data/'})", differ)
-            version = save_table(session, table)
-            session.add_all(AuditEntry(who=who, action=action, target=c.target, old=c.old, new=c.new)
-                            for c in changes)
-        self._snapshot = build(table, version, self._snapshot, self.models_dir, wait=self.refresh_seconds == 0)
+        try:
+            with self.session() as session:
+                live = table_version(session)
+                if live != expected_version:
+                    raise self._stale(session, live, expected_version, base or table)
+                version = save_table(session, table, who, action, note, after=live or 0)
+                session.add_all(AuditEntry(who=who, action=action, target=c.target, old=c.old, new=c.new,
+                                           version=version) for c in changes)
+        except IntegrityError:  # another save took the number first
+            with self.session() as session:
+                raise self._stale(session, table_version(session), expected_version, base or table) from None
+        self._snapshot = build(table, version, self._snapshot, self.models_dir, wait=False)
+        self._train_later()
         return version
+
+    @staticmethod
+    def _stale(session: Session, live: int | None, expected: int | None, base: Table) -> StaleTable:
+        """The refusal of a change based on version ``expected`` while ``live`` is the newest."""
+        now = build_table(load_docs(session)) if live is not None else None
+        differ = entry_changes(docs_from_table(base), docs_from_table(now)) if now else []
+        return StaleTable(f"the table was changed meanwhile (version {live}, the change was based on "
+                          f"{expected if expected is not None else 'data/'})", differ)
 
     def close(self) -> None:
         """Stop the background threads, write what is pending and close the connections (an app
@@ -212,7 +225,8 @@ class Store:
 
     def snapshot(self) -> Snapshot | None:
         """The snapshot that is ready; a background thread builds the next one (with
-        TABLE_REFRESH_SECONDS=0, the version is checked and a new one built right here)."""
+        TABLE_REFRESH_SECONDS=0, the version is checked and a new one built right here, its model
+        trained by the background thread)."""
         if self.refresh_seconds > 0:
             self.builder.ensure()
         else:
@@ -237,9 +251,8 @@ class Store:
 
     def refresh(self, force: bool = False) -> None:
         """Rebuild the snapshot if the table's version changed (one process at a time). At start-up
-        (``force``) and with TABLE_REFRESH_SECONDS=0 its model is trained here; otherwise the new
-        table (and its examples) is used at once with the previous model until ``_background``
-        has trained the new one."""
+        (``force``) its model is trained here; otherwise the new table (and its examples) is used at
+        once with the previous model until ``_background`` has trained the new one."""
         if not self._lock.acquire(blocking=force):
             return
         try:
@@ -250,12 +263,18 @@ class Store:
                 with Session(self.read_engine) as session, session.begin():
                     version = table_version(session)  # the table read in the same transaction
                     table = build_table(load_docs(session))
-                self._snapshot = build(self.checked(table), version, self._snapshot, self.models_dir,
-                                       wait=force or self.refresh_seconds == 0)
+                self._snapshot = build(self.checked(table), version, self._snapshot, self.models_dir, wait=force)
+                self._train_later()
         except DataError as exc:
             log.error("the resource table in the database has problems; keeping the previous one:\n%s", exc)
         finally:
             self._lock.release()
+
+    def _train_later(self) -> None:
+        """A snapshot waiting for its model gets it from the background thread (never in a request);
+        with TRAIN_NEW_MODELS off (tests), it keeps the previous model."""
+        if self.train and self._snapshot is not None and self._snapshot.model_key != self._snapshot.wanted_key:
+            self.builder.ensure()
 
     def _background(self) -> None:
         """One round of the background thread: a newer table (bounded in time, skipped while the
@@ -265,7 +284,7 @@ class Store:
         except SQLAlchemyError as exc:
             log.warning("could not check the resource table (%s)", type(exc).__name__)
         current = self._snapshot
-        if current is not None and current.model_key != current.wanted_key:
+        if self.train and current is not None and current.model_key != current.wanted_key:
             ready = build(current.table, current.version, current, self.models_dir, wait=True)
             with self._lock:
                 if self._snapshot is current:

@@ -33,10 +33,10 @@ def _lookup_statement(model) -> Select:
         one(AnsweredMessage.topics, AnsweredMessage.id == sid).label("topics"),
         one(AnsweredMessage.language, AnsweredMessage.id == sid).label("answer_language"),
         one(AnsweredMessage.silent, AnsweredMessage.id == sid).label("silent"),
-        one(AnsweredMessage.discreet, AnsweredMessage.id == sid).label("answer_discreet"),  # issue 13
+        one(AnsweredMessage.discreet, AnsweredMessage.id == sid).label("answer_discreet"),
         one(model.language, model.id == sender).label("language"),
         one(model.opted_out, model.id == sender).label("opted_out"),
-        one(model.discreet, model.id == sender).label("discreet"),  # issue 13
+        one(model.discreet, model.id == sender).label("discreet"),
         one(RateWindow.count, RateWindow.sender == sender, RateWindow.window == window).label("replies"),
     )
 

@@ -55,7 +55,7 @@ class Pending:
         self._maybe_flush()
 
     def remember(self, sid: str, topics: tuple[str, ...], language: str, silent: bool, discreet: bool = False) -> None:
-        """Keep what the answer to a (hashed) MessageSid was made of (discreet or not: issue 13)."""
+        """Keep what the answer to a (hashed) MessageSid was made of (discreet or not)."""
         with self.lock:
             self.answers.setdefault(sid, {"id": sid, "topics": ",".join(topics), "language": language,
                                           "silent": silent, "discreet": discreet, "created_at": utcnow()})

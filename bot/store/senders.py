@@ -13,11 +13,6 @@ from .messages import upsert
 from .models import Sender, SimulatedSender, utcnow
 
 
-def save_language(session: Session, sender_id: str, language: str, simulated: bool = False) -> None:
-    """Remember the sender's language only (their opt-out stays as the database has it)."""
-    save_languages(session, {sender_id: language}, simulated)
-
-
 def save_languages(session: Session, languages: Mapping[str, str], simulated: bool = False) -> None:
     """Remember many senders' languages (sender -> language) in one statement; their opt-outs stay
     as the database has them."""
@@ -34,7 +29,7 @@ def save_languages(session: Session, languages: Mapping[str, str], simulated: bo
 
 def save(session: Session, sender_id: str, language: str | None, opted_out: bool, simulated: bool = False,
          discreet: bool = False) -> None:
-    """Remember this sender's language, opt-out and discreet replies (issue 13) in one upsert."""
+    """Remember this sender's language, opt-out and discreet replies in one upsert."""
     model = SimulatedSender if simulated else Sender
     values = {"language": language, "opted_out": opted_out, "discreet": discreet, "updated_at": utcnow()}
     statement = upsert(session, model).values(id=sender_id, **values)

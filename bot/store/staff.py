@@ -69,7 +69,7 @@ def find(session: Session, email: str) -> Staff | None:
     return session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
 
 
-def check_password(session: Session, staff: Staff, password: str) -> bool:
+def check_password(staff: Staff, password: str) -> bool:
     """True if ``password`` is the account's."""
     return check_password_hash(staff.password_hash, password)
 

@@ -1,165 +1,112 @@
-"""The resource table in the database: write a checked ``Table``, read it back as documents.
+"""The resource table in the database: versions of its documents, appended and never changed.
 
-Reading returns the same documents data/ holds, so the database and the files go through
-one and the same check (``validation.build_table``).
+A version holds the documents data/ holds (file name -> content), so the database and the files go
+through one and the same check (``validation.build_table``); the newest version is the live table.
 """
 from __future__ import annotations
 
-from typing import Any
+import logging
+from datetime import date
+from typing import Any, Callable, Sequence
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer
 
+from ..table.changes import changes, in_words
 from ..table.files import docs_from_table, read_docs
-from ..table.validation import build_table
 from ..table.model import Table
-from ..table.validation import REPLY_TESTS
-from . import models as m
+from ..table.release import carried_over
+from ..table.validation import DataError, build_table
+from .models import AuditEntry, TableVersion
 
-DOCUMENTS = ("discreet.yaml", "interpreters.yaml")  # kept whole, as checked
-TABLE_MODELS = (m.TableDocument, m.Example, m.Keyword, m.Topic, m.MenuOption, m.Resource, m.Organization, m.Wording,
-                m.Language, m.ReplyTest)
+log = logging.getLogger(__name__)
 
-
-def save_table(session: Session, table: Table) -> int:
-    """Replace the whole resource table with ``table`` (in the caller's transaction); the new version."""
-    for model in TABLE_MODELS:
-        session.execute(delete(model))
-    session.flush()
-    for i, lang in enumerate(table.languages.values()):
-        session.add(m.Language(code=lang.code, position=i, name=lang.name, switch=list(lang.switch),
-                               hints=list(lang.hints), max_segments=lang.max_segments,
-                               voice=lang.voice, speech=lang.speech, gsm7=lang.gsm7,
-                               topic_segments=lang.topic_segments))
-    orgs = {o.key: m.Organization(key=o.key, name=dict(o.name), about=dict(o.about))
-            for o in table.organizations.values()}
-    session.add_all(orgs.values())
-    for i, r in enumerate(table.resources.values()):
-        session.add(m.Resource(key=r.key, position=i, organization=orgs[r.organization], name=dict(r.name),
-                               short=dict(r.short), description=dict(r.description), phone=r.phone, text_number=r.text,
-                               hours=r.hours.text(), languages=list(r.languages),
-                               last_verified=r.last_verified, verified_by=r.verified_by))
-    for t in table.topics:
-        topic = m.Topic(key=t.key, urgency=t.urgency, name=dict(t.name), intro=dict(t.intro),
-                        resources=list(t.resources), organizations=list(t.organizations))
-        topic.keywords = [m.Keyword(language=lang, phrase=p) for lang, ps in t.keywords.items() for p in ps]
-        session.add(topic)
-    names = {name for words in table.messages.values() for name in words}
-    for name in sorted(names):
-        session.add(m.Wording(channel="sms", key=name, texts={l: w[name] for l, w in table.messages.items()}))
-    for key, texts in table.prompts.items():
-        session.add(m.Wording(channel="voice", key=key, texts=dict(texts)))
-    for i, o in enumerate(table.menu):
-        session.add(m.MenuOption(position=i, key=o.key, action=o.action, resource_key=o.resource,
-                                 language=o.language, menus=list(o.menus), prompt=dict(o.prompt),
-                                 keywords={lang: list(words) for lang, words in o.keywords.items()}))
-    for channel, rows in table.reply_tests.items():
-        session.add_all(m.ReplyTest(channel=channel, position=i, case=dict(row)) for i, row in enumerate(rows))
-    docs = docs_from_table(table)
-    session.add_all(m.TableDocument(name=name, content=docs[name]) for name in DOCUMENTS if docs[name] is not None)
-    session.add_all(m.Example(position=i, text=e.text, language=e.language, topics=list(e.topics), discreet=e.discreet)
-                    for i, e in enumerate(table.examples))
-    state = session.get(m.TableState, 1) or m.TableState(id=1, version=0)
-    state.version += 1
-    state.unmatched = list(table.unmatched)
-    state.start_topic = table.start_topic
-    state.fallback = table.fallback
-    state.safety = {rule: {lang: list(p) for lang, p in by_lang.items()} for rule, by_lang in table.safety.items()}
-    state.changed_at = m.utcnow()
-    session.add(state)
-    session.flush()
-    return state.version
+DOCUMENTS = ("discreet.yaml", "interpreters.yaml")  # added from data/ to a table saved before they existed
 
 
-def table_version(session: Session) -> int | None:
-    """The table's version, or None when no table was ever loaded."""
-    return session.scalar(select(m.TableState.version).where(m.TableState.id == 1))
+def save_table(session: Session, table: Table, who: str = "", what: str = "replace table", note: str = "",
+               after: int | None = None) -> int:
+    """Append ``table`` as the version after ``after`` (default: the newest now), in the caller's
+    transaction; its number. Two saves after the same version cannot both land: the second fails
+    with IntegrityError (the number is taken)."""
+    return _append(session, _stored(docs_from_table(table)), who, what, note, after)
 
 
-def load_docs(session: Session) -> dict[str, Any]:
-    """The table as the documents of data/ (file name -> parsed content)."""
-    langs = session.scalars(select(m.Language).order_by(m.Language.position)).all()
-    wording = session.scalars(select(m.Wording)).all()
-    state = session.get(m.TableState, 1)
-    return {
-        "languages.yaml": {l.code: {"name": l.name, "switch": l.switch, "hints": l.hints,
-                                    "max_segments": l.max_segments, "voice": l.voice, "speech": l.speech,
-                                    "gsm7": l.gsm7, "topic_segments": l.topic_segments}
-                           for l in langs},
-        "organizations.yaml": [{"key": o.key, "name": o.name, "about": o.about}
-                               for o in session.scalars(select(m.Organization).order_by(m.Organization.id))],
-        "resources.yaml": [_resource_doc(r) for r in
-                           session.scalars(select(m.Resource).order_by(m.Resource.position))],
-        "topics.yaml": {"unmatched": {"resources": state.unmatched if state else []},
-                        "start": state.start_topic if state else None,
-                        **({"safety": state.safety} if state and state.safety else {}),
-                        "topics": [_topic_doc(t) for t in
-                                   session.scalars(select(m.Topic).order_by(m.Topic.urgency, m.Topic.key))]},
-        "messages.yaml": {l.code: {w.key: w.texts.get(l.code) for w in wording if w.channel == "sms"}
-                          for l in langs},
-        "menu.yaml": {"fallback": state.fallback if state else None,
-                      "prompts": {w.key: w.texts for w in wording if w.channel == "voice"},
-                      "options": [_option_doc(o) for o in
-                                  session.scalars(select(m.MenuOption).order_by(m.MenuOption.position))]},
-        REPLY_TESTS: _reply_tests_doc(session),
-        **{name: session.scalar(select(m.TableDocument.content).where(m.TableDocument.name == name))
-           for name in DOCUMENTS},
-        "examples.yaml": [{"text": e.text, "lang": e.language, "topics": e.topics, **({"discreet": True} if e.discreet else {})}
-                          for e in session.scalars(select(m.Example).order_by(m.Example.position))],
-    }
+def table_version(session) -> int | None:
+    """The live table's version (a Session or Connection), or None when no table was ever loaded."""
+    return session.scalar(select(func.max(TableVersion.number)))
 
 
-def _reply_tests_doc(session: Session) -> dict[str, list]:
-    """reply_tests.yaml as the table holds it."""
-    doc: dict[str, list] = {"sms": [], "voice": []}
-    for row in session.scalars(select(m.ReplyTest).order_by(m.ReplyTest.channel, m.ReplyTest.position)):
-        doc.setdefault(row.channel, []).append(row.case)
-    return doc
+def load_docs(session: Session, number: int | None = None) -> dict[str, Any]:
+    """The documents of version ``number`` (default: the live one); KeyError if there is none."""
+    query = select(TableVersion.documents)
+    query = query.where(TableVersion.number == number) if number is not None else \
+        query.order_by(TableVersion.number.desc()).limit(1)
+    documents = session.scalar(query)
+    if documents is None:
+        raise KeyError(f"no table version {number}" if number is not None else "no table version")
+    return documents
 
 
-def _resource_doc(r: m.Resource) -> dict[str, Any]:
-    """A resource row as an entry of resources.yaml."""
-    doc = {"key": r.key, "organization": r.organization.key, "name": r.name, "short": r.short, "description": r.description,
-           "phone": r.phone, "hours": r.hours, "languages": r.languages, "last_verified": r.last_verified}
-    if r.text_number:
-        doc["text"] = r.text_number
-    if r.verified_by:
-        doc["verified_by"] = r.verified_by
-    return doc
-
-
-def _topic_doc(t: m.Topic) -> dict[str, Any]:
-    """A topic row as an entry of topics.yaml."""
-    keywords: dict[str, list[str]] = {}
-    for k in sorted(t.keywords, key=lambda k: k.id):
-        keywords.setdefault(k.language, []).append(k.phrase)
-    return {"key": t.key, "name": t.name, "urgency": t.urgency, "intro": t.intro, "resources": t.resources,
-            "organizations": t.organizations, "keywords": keywords}
-
-
-def _option_doc(o: m.MenuOption) -> dict[str, Any]:
-    """A menu option row as an entry of menu.yaml."""
-    doc = {"key": o.key, "action": o.action, "menus": o.menus, "prompt": o.prompt}
-    if o.keywords:
-        doc["keywords"] = o.keywords
-    if o.resource_key:
-        doc["resource"] = o.resource_key
-    if o.language:
-        doc["language"] = o.language
-    return doc
+def versions(session: Session, limit: int | None = None) -> Sequence[TableVersion]:
+    """The versions, newest first (their documents not loaded)."""
+    query = select(TableVersion).order_by(TableVersion.number.desc()).limit(limit)
+    return session.scalars(query.options(defer(TableVersion.documents))).all()
 
 
 def add_missing_documents(session: Session, data_dir: str) -> None:
-    """Issue 13: give a table saved before discreet.yaml and interpreters.yaml existed data/'s copies,
-    checked together with the rest of the table; a new version, so every worker picks them up."""
-    missing = [name for name in DOCUMENTS if session.get(m.TableDocument, name) is None]
-    if not missing:
-        return
+    """Give a table saved before discreet.yaml and interpreters.yaml existed data/'s copies, checked
+    together with the rest of the table: a new version, so every worker picks them up."""
     docs = load_docs(session)
-    docs.update({name: read_docs(data_dir)[name] for name in missing})
-    table = build_table(docs)
-    for name in missing:
-        session.add(m.TableDocument(name=name, content=docs_from_table(table)[name]))
-    state = session.get(m.TableState, 1)
-    state.version += 1
-    state.changed_at = m.utcnow()
+    missing = [name for name in DOCUMENTS if not docs.get(name)]
+    if missing:
+        docs = dict(docs, **{name: read_docs(data_dir)[name] for name in missing})
+        _append(session, _stored(docs_from_table(build_table(docs))), "", "start-up",
+                f"added data/'s {' and '.join(missing)}")
+
+
+def follow_release(session: Session, data_dir: str, check: Callable[[Table], list]) -> int | None:
+    """A live table that today's checks refuse (saved by an earlier release) becomes data/'s documents
+    with the staff's entries carried over (``release.carried_over``), as a new version with its audit
+    entries; its number, or None when the live table passes (or the carried-over one fails too)."""
+    saved = load_docs(session)
+    try:
+        problems = check(build_table(saved))
+    except DataError as exc:
+        problems = exc.problems
+    if not problems:
+        return None
+    try:
+        table = build_table(carried_over(saved, read_docs(data_dir)))
+        if check(table):
+            raise DataError(check(table))
+    except DataError as exc:
+        log.error("the live table fails today's checks, and so does data/ with the staff's entries:\n%s", exc)
+        return None
+    found = changes(saved, docs_from_table(table))
+    number = _append(session, _stored(docs_from_table(table)), "start-up", "upgrade",
+                     f"today's checks refused the saved table ({len(problems)} problems): data/ of this release "
+                     f"with the staff's resources, organizations, taught examples and reply tests; {in_words(found)}")
+    session.add_all(AuditEntry(who="start-up", action="upgrade", target=c.target, old=c.old, new=c.new,
+                               version=number) for c in found)
+    log.warning("the live table failed today's checks; version %d is data/ with the staff's entries", number)
+    return number
+
+
+def _append(session: Session, documents: dict[str, Any], who: str, what: str, note: str,
+            after: int | None = None) -> int:
+    """Insert the version after ``after`` (default: the newest) and flush it; its number."""
+    number = (after if after is not None else table_version(session) or 0) + 1
+    session.add(TableVersion(number=number, documents=documents, who=who, what=what, note=note))
+    session.flush()
+    return number
+
+
+def _stored(docs: dict[str, Any]) -> dict[str, Any]:
+    """``docs`` as JSON holds them: dates as YYYY-MM-DD (build_table reads them back)."""
+    if isinstance(docs, dict):
+        return {k: _stored(v) for k, v in docs.items()}
+    if isinstance(docs, (list, tuple)):
+        return [_stored(v) for v in docs]
+    return docs.isoformat() if isinstance(docs, date) else docs
+

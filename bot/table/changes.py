@@ -45,7 +45,7 @@ def entries(docs: dict[str, Any]) -> dict[str, Any]:
         elif file == "reply_tests.yaml":
             for channel, rows in doc.items():
                 found.update({f"{file}: {channel} {_given(row)}": row for row in rows or [] if isinstance(row, dict)})
-        elif file == "interpreters.yaml" and isinstance(doc, dict):  # issue 13: one entry per line
+        elif file == "interpreters.yaml" and isinstance(doc, dict):  # one entry per line
             found.update({f"{file}: {k}": v for k, v in doc.items() if k != "lines"})
             found.update({f"{file}: line {e.get('code')}": e for e in doc.get("lines") or [] if isinstance(e, dict)})
         elif isinstance(doc, dict):  # languages, messages: one entry per language
@@ -82,3 +82,13 @@ def _given(row: dict) -> str:
 def _canonical(value: Any) -> str:
     """A comparable form of an entry."""
     return dump(value) if value is not None else ""
+
+
+def in_words(found: list[EntryChange], most: int = 3) -> str:
+    """The changes in a few words: "changed resources.yaml: chest-of-hope-helpline; added 2 more"."""
+    if not found:
+        return "no entry changed"
+    words = [f"{'added' if c.old is None else 'removed' if c.new is None else 'changed'} {c.target}"
+             for c in found[:most]]
+    more = f"; and {len(found) - most} more" if len(found) > most else ""
+    return "; ".join(words) + more

@@ -5,7 +5,7 @@ import string
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..understanding.normalize import normalize
+from ..text import normalize
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,7 @@ def _option(o) -> dict[str, object]:
 
 
 def _discreet(table: Table) -> dict[str, object] | None:
-    """discreet.yaml's document (issue 13)."""
+    """discreet.yaml's document."""
     d = table.discreet
     if d is None:
         return None
@@ -213,7 +213,7 @@ def _discreet(table: Table) -> dict[str, object] | None:
 
 
 def _interpreting(table: Table) -> dict[str, object] | None:
-    """interpreters.yaml's document (issue 13)."""
+    """interpreters.yaml's document."""
     i = table.interpreting
     if i is None:
         return None

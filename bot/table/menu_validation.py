@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .checker import Checker, unique_spellings
-from ..understanding.normalize import normalize
+from ..text import normalize
 from .model import MENU_KEYS, MenuOption, Resource
 
 MENU_ACTIONS = {"dial", "numbers", "repeat", "language", "text"}  # "text": the numbers by SMS during the call
@@ -28,7 +28,7 @@ def read_menu(c: Checker, resources: dict[str, Resource]) -> tuple[dict, tuple[M
                for k, v in (menu_doc.get("prompts") or {}).items()}
     _check_prompts(c, prompts)
     menu = _options(c, menu_doc.get("options") or [], resources)
-    if any(o.action == "text" for o in menu):  # issue 13
+    if any(o.action == "text" for o in menu):
         for key in sorted(TEXT_PROMPTS - prompts.keys()):
             c.fail("menu.yaml", f"prompts.{key}", "missing (an option texts the numbers)")
     fallback = menu_doc.get("fallback")

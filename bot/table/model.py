@@ -178,7 +178,7 @@ class MenuOption:
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> spoken phrases
 
 
-# --- issue 13: discreet wording and interpreter lines (data/discreet.yaml, data/interpreters.yaml) ---
+# --- discreet wording and interpreter lines (data/discreet.yaml, data/interpreters.yaml) ---
 @dataclass(frozen=True)
 class Discreet:
     """Wording for a texter whose phone may be read: neutral names, no word that gives the subject away."""
@@ -230,8 +230,8 @@ class Table:
     fallback: str = ""  # the 24/7 resource a call falls back to (the National Hotline)
     # reply_tests.yaml as staff wrote it: {"sms": [row, ...], "voice": [row, ...]} (run by review.replytests)
     reply_tests: Mapping[str, tuple] = field(default_factory=dict)
-    discreet: Discreet | None = None  # issue 13
-    interpreting: Interpreting | None = None  # issue 13
+    discreet: Discreet | None = None
+    interpreting: Interpreting | None = None
     examples: tuple[Example, ...] = ()  # texts the classifier learns the topics from
     safety: Mapping[str, Texts] = field(default_factory=dict)  # rule -> language -> phrases (topics.yaml)
     # Values derived from this (immutable) table, e.g. composed replies; not part of its identity.

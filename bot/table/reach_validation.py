@@ -1,4 +1,4 @@
-"""Check discreet.yaml and interpreters.yaml (issue 13): discreet wording and interpreter lines."""
+"""Check discreet.yaml and interpreters.yaml: discreet wording and interpreter lines."""
 from __future__ import annotations
 
 import unicodedata
@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from .checker import Checker, unique_spellings
-from ..understanding.normalize import normalize
+from ..text import normalize
 from .model import Discreet, Interpreter, Interpreting, Resource, Topic
 
 DISCREET_FIELDS = {"line": {"name", "number", "hours", "text"}, "hours": {"hours"}, "text": {"text"},

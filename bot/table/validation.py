@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from .checker import Checker, DataError, Problem, unique_spellings
-from ..understanding.normalize import normalize
+from ..text import normalize
 from .menu_validation import read_menu
 from .reach_validation import read_discreet, read_interpreting
 from ..phones import emergency_or_e164, short_code
@@ -77,9 +77,9 @@ def _reply_tests(c: Checker, doc: Any) -> dict[str, tuple]:
             continue
         for i, row in enumerate(rows):
             given = isinstance(row, dict) and (row.get("text") if channel == "sms" else row.get("steps"))
-            wanted = isinstance(row, dict) and (row.get("numbers") or row.get("hears") or row.get("dials"))
+            wanted = isinstance(row, dict) and any(row.get(k) for k in ("lines", "numbers", "hears", "dials"))
             if not given or not wanted:
-                c.fail(REPLY_TESTS, f"{channel} {i + 1}", "needs text/steps and numbers/hears/dials")
+                c.fail(REPLY_TESTS, f"{channel} {i + 1}", "needs text/steps and lines/numbers/hears/dials")
         result[channel] = tuple(rows)
     return result
 

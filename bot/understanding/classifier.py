@@ -15,7 +15,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .normalize import normalize
+from ..text import normalize
 
 CHAR_NGRAMS = (2, 5)  # character n-grams, inside and across word boundaries
 FOLDS = 4  # cross-validation folds for the thresholds

@@ -14,7 +14,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..table.model import Interpreting
-from .normalize import tokens
+from ..text import tokens
 
 log = logging.getLogger(__name__)
 MIN_CONFIDENCE = 0.9  # lingua's confidence in the other language, 0..1 (0.8 read romanized Punjabi as Portuguese)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rapidfuzz.distance import OSA
 
 from ..table.model import Table
-from .normalize import tokens
+from ..text import tokens
 
 TYPO_LENGTH = 5  # a word of a name this long also matches with one typo
 

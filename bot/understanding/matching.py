@@ -12,7 +12,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from ..table.model import Table
-from .normalize import normalize, tokens
+from ..text import normalize, tokens
 
 FUZZY_MIN_LENGTH = 5  # shorter words must match exactly
 

@@ -12,7 +12,7 @@ from ..table.model import Table
 from .classifier import Model, samples, train
 from .line_names import LineNames
 from .matching import Match, Matcher
-from .normalize import REMEMBERED_LENGTH, normalize, tokens
+from ..text import REMEMBERED_LENGTH, normalize, tokens
 
 MODEL_VERSION = "4"  # bump when the features or the training change: old cached models are dropped
 REMEMBERED_TEXTS = 4096  # readings of short texts kept per snapshot, by normalized text ("help" repeats)

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def incoming():
     """Answer one text with the numbers that fit it (or nothing, for an opted-out sender)."""
     form, config = request.form, current_app.config
-    whatsapp = form.get("From", "").startswith("whatsapp:")  # issue 13: same sender, no segment budget
+    whatsapp = form.get("From", "").startswith("whatsapp:")  # same sender, no segment budget
     outcome = inbox.receive(get_store(), config["SENDER_HASH_KEY"], form.get("From", ""), form.get("Body", ""),
                             form.get("OptOutType", ""), message_sid=form.get("MessageSid", ""),
                             limit=inbox.Limit(config["RATE_LIMIT"], config["RATE_LIMIT_SECONDS"]),

@@ -1,4 +1,4 @@
-"""The numbers by text during a call (issue 13): one SMS through Twilio's REST API, from the number
+"""The numbers by text during a call: one SMS through Twilio's REST API, from the number
 that was called to the caller, in discreet wording.
 
 The caller's number is read from the signed request of the step that uses it, used for that one

@@ -51,7 +51,7 @@ def choice():
 @bp.post("/text")
 @twilio_signed
 def text():
-    """The confirming step of the numbers by text (issue 13): 1 sends it, anything else is the menu."""
+    """The confirming step of the numbers by text: 1 sends it, anything else is the menu."""
     snapshot = get_store().snapshot()
     if snapshot is None:
         return twiml("voice/last_resort.xml")
@@ -98,7 +98,7 @@ def _render(table, step: menu.Step):
     if step.kind == "dial":
         action = url_for("voice.dialed", lang=step.language, resource=step.dial.key)
         return twiml("voice/dial.xml", step=step, action=action)
-    if step.kind == "confirm":  # issue 13
+    if step.kind == "confirm":
         return twiml("voice/confirm.xml", step=step, action=url_for("voice.text", lang=step.language))
     return twiml("voice/hangup.xml", step=step)
 

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from bot.store import get_store, staff
 from bot.store.models import Sender, SimulatedSender, Staff
+from conftest import DATA_DIR
 
 
 def count(app, model):
@@ -72,6 +73,17 @@ def test_check_data_passes_on_the_default_data(runner):
     assert "WARN  resource womens-center-hotline: (209) 948-1911 never verified" in result.output
 
 
+def test_check_data_checks_the_live_table_unless_given_a_folder(runner, data_copy):
+    path = data_copy / "resources.yaml"
+    path.write_text(path.read_text().replace("phone: (209) 259-5552", "phone: (209) 259-5553"))
+    assert runner.invoke(args=["load-data", str(data_copy), "--yes"]).exit_code == 0
+    live = runner.invoke(args=["check-data"])
+    assert live.exit_code == 0, live.output
+    assert "checking the live table (version 2) in the database" in live.output and "(209) 259-5553" in live.output
+    folder = runner.invoke(args=["check-data", str(DATA_DIR)])
+    assert f"OK    {DATA_DIR} loads" in folder.output and "(209) 259-5553" not in folder.output
+
+
 def test_check_data_names_a_broken_number(runner, data_copy):
     path = data_copy / "resources.yaml"
     path.write_text(path.read_text().replace("phone: (209) 259-5552", "phone: (209) 259-555"))
@@ -82,11 +94,28 @@ def test_check_data_names_a_broken_number(runner, data_copy):
 
 def test_check_data_fails_a_reply_test(runner, data_copy):
     path = data_copy / "reply_tests.yaml"
-    path.write_text(path.read_text().replace('{text: shleter, language: en, numbers: ["(209) 259-5552"]}',
+    path.write_text(path.read_text().replace('{text: shleter, language: en, lines: [chest-of-hope-helpline]}',
                                              '{text: shleter, language: en, numbers: ["(209) 000-0000"]}'))
     result = runner.invoke(args=["check-data", str(data_copy)])
     assert result.exit_code == 1
     assert "FAIL  sms   shleter" in result.output and "missing (209) 000-0000" in result.output
+
+
+def test_a_correct_number_change_passes_every_reply_test(runner, data_copy):
+    path = data_copy / "resources.yaml"
+    path.write_text(path.read_text().replace("phone: (209) 259-5552", "phone: (209) 259-5553"))
+    result = runner.invoke(args=["check-data", str(data_copy)])
+    assert result.exit_code == 0, result.output
+    assert "FAIL" not in result.output and "(209) 259-5553" in result.output  # the new number, in the replies
+
+
+def test_a_reply_with_another_lines_number_fails_its_reply_test(runner, data_copy):
+    path = data_copy / "menu.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("resource: chest-of-hope-helpline", "resource: national-hotline", 1))
+    result = runner.invoke(args=["check-data", str(data_copy)])
+    assert result.exit_code == 1
+    assert "connected to (888) 373-7888, expected chest-of-hope-helpline (209) 259-5552" in result.output
 
 
 def test_check_data_fails_a_reply_over_its_length(runner, data_copy):
@@ -119,7 +148,7 @@ def test_add_staff_from_stdin(app, runner):
         account = staff.find(session, "worker@example.org")
         assert account.role == "admin"
         assert "a long enough password" not in account.password_hash
-        assert staff.check_password(session, account, "a long enough password")
+        assert staff.check_password(account, "a long enough password")
 
 
 def test_add_staff_asks_twice(app, runner):

@@ -126,14 +126,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_a_login_flood_leaves_texts_answered(tmp_path):
+def test_a_login_flood_leaves_texts_answered(database_url):
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'h.db'}",
-           "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "SECRET_KEY": "flood-secret", "SENDER_HASH_KEY": "flood-hash",
-           "SESSION_COOKIE_SECURE": "0"}
-    if os.environ.get("TEST_DATABASE_URL"):
-        from conftest import database_url
-        env["DATABASE_URL"] = database_url(tmp_path)
+    env = {**os.environ, "DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "SECRET_KEY": "flood-secret",
+           "SENDER_HASH_KEY": "flood-hash", "SESSION_COOKIE_SECURE": "0"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
                                "bot:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)

@@ -104,6 +104,7 @@ def test_admin_edits_a_number_and_the_simulator_sends_it(browser, live_server):
 
 PHONE = {"width": 390, "height": 844}
 PAGES = ["/console/", "/console/sms", "/console/call", "/console/tests", "/console/resources/", "/console/audit",
+         "/console/history/", "/console/history/1",
          "/console/usage", "/console/accounts", "/console/password", "/console/files/topics.yaml",
          "/console/no-such-page"]
 

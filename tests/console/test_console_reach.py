@@ -1,4 +1,4 @@
-"""Issue 13 in the console: an interpreter line marked reviewed through the file editor (checked,
+"""The console: an interpreter line marked reviewed through the file editor (checked,
 previewed, saved, audited), and a discreet wording with a forbidden word refused."""
 import html
 import re

@@ -17,7 +17,7 @@ GSM_BASIC = ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤
              "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 GSM_EXTENDED = "^{}\\[~]|€\f"
 DANGER = {"en": "In danger now? Call 911.", "es": "¿En peligro? Llame al 911."}
-BUDGET = {"en": (2, 3), "es": (4, 5)}  # segments: one topic, any reply (issue 10)
+BUDGET = {"en": (2, 3), "es": (4, 5)}  # segments: one topic, any reply
 LINES_24_7 = ("(209) 948-1911", "(888) 373-7888")
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import create_engine, text as sql
 from bot import create_app
 from bot.store import get_store
 from bot.store.spool import Spool
-from bot.store.tables import save_table
+from bot.store.tables import save_table, versions
 from bot.table.files import read_docs
 from bot.table.validation import build_table
 from conftest import DATA_DIR, parse_twiml, post_signed
@@ -57,7 +57,7 @@ def test_spool_is_shared_between_workers(tmp_path):
     assert written == [("abc", False, True)] and one.get("abc") is None
 
 
-def test_an_unsafe_table_in_the_database_is_not_used_at_start_up(app, app_config):
+def test_an_unsafe_table_in_the_database_is_replaced_at_start_up(app, app_config):
     docs = read_docs(DATA_DIR)
     for words in docs["messages.yaml"].values():
         words["resource"], words["brief"] = "{name}.", "{name}."
@@ -65,7 +65,10 @@ def test_an_unsafe_table_in_the_database_is_not_used_at_start_up(app, app_config
         save_table(session, build_table(docs))  # written behind the check's back
     restarted = create_app(app_config)
     snapshot = restarted.extensions["store"].snapshot()
-    assert snapshot.version is None  # it answers from data/ instead
+    with restarted.app_context(), get_store().session() as session:
+        [carried, unsafe] = versions(session, 2)
+    assert (carried.number, carried.what) == (unsafe.number + 1, "upgrade") == (snapshot.version, "upgrade")
+    assert snapshot.table.messages == build_table(read_docs(DATA_DIR)).messages  # data/'s wording, not the unsafe one
     reply = parse_twiml(post_signed(restarted.test_client(), "/sms", {"From": SENDER, "Body": "hi"})).find("Message").text
     assert "(888) 373-7888" in reply and "911" in reply
     restarted.extensions["store"].close()

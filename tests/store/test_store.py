@@ -2,12 +2,16 @@
 import subprocess
 import sys
 import textwrap
+import time
+import uuid
+from dataclasses import replace
 
 from sqlalchemy import create_engine, inspect, text
 
 from bot import create_app
 from bot.store import get_store
 from bot.store.tables import table_version
+from bot.table.model import Example
 from conftest import parse_twiml, post_signed
 
 START = textwrap.dedent("""
@@ -25,11 +29,13 @@ def test_schema_is_migrated_to_the_newest_revision(app):
         with engine.connect() as connection:
             revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         assert revision is not None
-        assert {"resource", "topic", "keyword", "sender", "staff", "usage_count"} <= set(inspect(engine).get_table_names())
+        tables = set(inspect(engine).get_table_names())
+        assert {"table_version", "audit_entry", "sender", "staff", "usage_count"} <= tables
+        assert not {"resource", "topic", "keyword", "example", "table_state"} & tables  # the table is versions
 
 
-def test_processes_starting_at_once_do_not_race(app_config):
-    url = app_config["DATABASE_URL"]
+def test_processes_starting_at_once_do_not_race(empty_database_url):
+    url = empty_database_url
     starts = [subprocess.Popen([sys.executable, "-c", START, url], stderr=subprocess.PIPE, text=True)
               for _ in range(4)]
     for process in starts:
@@ -37,7 +43,7 @@ def test_processes_starting_at_once_do_not_race(app_config):
         assert process.returncode == 0, errors
     engine = create_engine(url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version FROM table_state")).scalar() == 1  # loaded once
+        assert connection.execute(text("SELECT count(*) FROM table_version")).scalar() == 1  # loaded once
     engine.dispose()
 
 
@@ -96,3 +102,21 @@ def test_close_ends_the_threads_and_writes_what_was_pending(app_config):
     with engine.connect() as connection:  # batched for a minute, written when the app closed
         assert connection.execute(text("SELECT count(*) FROM answered_message")).scalar() == 1
     engine.dispose()
+
+
+def test_a_changed_table_is_trained_in_the_background_not_in_the_request(app_config):
+    app = create_app({**app_config, "TRAIN_NEW_MODELS": True})
+    store = app.extensions["store"]
+    before = store.snapshot()
+    words = f"the man at the car wash keeps my wages in a jar {uuid.uuid4().hex[:8]}"  # a model never trained
+    taught = Example(words, "en", ("REPORT", "HOTLINE"))
+    store.replace_table(replace(before.table, examples=before.table.examples + (taught,)))
+    waiting = store.snapshot()
+    assert waiting.wanted_key != before.model_key and waiting.model_key == before.model_key  # not trained here
+    assert set(waiting.matcher.match(taught.text).topics) == {"REPORT", "HOTLINE"}  # the example, at once
+    deadline = time.monotonic() + 300
+    while store.snapshot().model_key != waiting.wanted_key:
+        assert time.monotonic() < deadline, "the background thread never trained the new model"
+        time.sleep(0.5)
+    assert store.snapshot().matcher.model is not before.matcher.model
+    store.close()

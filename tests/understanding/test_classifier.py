@@ -5,7 +5,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.understanding import classifier
-from bot.understanding.normalize import normalize
+from bot.text import normalize
 
 EXAMPLES = [
     ("my boss took my passport and i cant leave", "en", ["HOTLINE"]),

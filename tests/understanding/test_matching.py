@@ -3,7 +3,7 @@ import pytest
 
 from bot.table.files import read_table
 from bot.understanding.matching import Matcher
-from bot.understanding.normalize import normalize
+from bot.text import normalize
 from conftest import DATA_DIR
 
 

@@ -6,7 +6,7 @@ import pytest
 from bot.store.snapshots import build
 from bot.table.files import read_table
 from bot.table.model import Example
-from bot.understanding.normalize import normalize
+from bot.text import normalize
 from bot.understanding.understander import explain
 from conftest import DATA_DIR
 
@@ -101,7 +101,7 @@ def test_a_reading_is_remembered_per_snapshot_and_bounded(table, understander):
 @pytest.mark.parametrize("long", ["¡Ayúdaaame, por favor! " * 40,
                                   "my boss in lodi took my passport and says i owe him 3000"])
 def test_only_short_texts_are_remembered(understander, long):
-    from bot.understanding import normalize as normalizing
+    from bot import text as normalizing
     kept = normalizing._remembered.cache_info().currsize, understander.read.cache_info().currsize
     assert normalize(long) == normalizing._normalize(long) and understander.match(long).topics
     assert (normalizing._remembered.cache_info().currsize, understander.read.cache_info().currsize) == kept  # a story is not kept

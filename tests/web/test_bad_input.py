@@ -31,7 +31,7 @@ from bot.understanding.matching import Matcher
 from bot.store.snapshots import build
 from bot.phones import display
 from bot.conversation.segments import GSM7, encoding, segments
-from conftest import AUTH_TOKEN, DATA_DIR, database_url, sign
+from conftest import AUTH_TOKEN, DATA_DIR, drop_database, empty_database, sign
 
 BASE = "http://localhost"
 TABLE = read_table(DATA_DIR)
@@ -73,11 +73,12 @@ def fresh_sid() -> str:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def client(tmp_path_factory, seeded_database):
     """One app for the module; the reply limit is out of the way (tests/test_inbox.py covers it)."""
+    url = empty_database(tmp_path_factory.mktemp("bad_input"), template=seeded_database)
     app = create_app({
         "TESTING": True,
-        "DATABASE_URL": database_url(tmp_path_factory.mktemp("bad_input")),
+        "DATABASE_URL": url,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "SECRET_KEY": "test-secret-key",
         "SENDER_HASH_KEY": "test-sender-hash-key",
@@ -87,6 +88,7 @@ def client(tmp_path_factory):
     })
     yield app.test_client()
     app.extensions["store"].close()
+    drop_database(url)
 
 
 def post(client, path, params=None, signed=True, **kwargs):
@@ -189,7 +191,7 @@ def test_reply_for_any_matched_topics(topics, language):
 @given(texts, st.sampled_from([None, *TABLE.languages]), st.booleans(), st.sampled_from(["", "STOP", "START", "x"]))
 def test_answer_to_any_text(text, remembered, opted_out, opt_out_type):
     outcome = texting.answer(TABLE, MATCHER, text, texting.SenderState(remembered, opted_out), opt_out_type)
-    others = {line.code for line in TABLE.interpreting.lines}  # issue 13: an interpreter line's language
+    others = {line.code for line in TABLE.interpreting.lines}  # an interpreter line's language
     assert outcome.language in TABLE.languages or outcome.language in others
     if outcome.body is not None:
         check_sms_text(outcome.body)
@@ -352,8 +354,8 @@ def test_refusals_in_json_when_asked(client):
     clear_refusal(client.get("/nowhere"), 404)
 
 
-def test_unconfigured_token_is_a_short_503_that_says_why(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url(tmp_path), "TWILIO_AUTH_TOKEN": "",
+def test_unconfigured_token_is_a_short_503_that_says_why(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": "",
                       "SECRET_KEY": "k", "SENDER_HASH_KEY": "h"})
     response = post(app.test_client(), "/sms", {"Body": "help"})
     assert response.status_code == 503 and response.mimetype == "text/plain"

@@ -1,4 +1,4 @@
-"""/sms for issue 13: discreet replies remembered per sender (at once, on retries), other languages,
+"""/sms: discreet replies remembered per sender (at once, on retries), other languages,
 and WhatsApp senders, who share an SMS sender's state and have no segment budget."""
 from __future__ import annotations
 

@@ -165,8 +165,8 @@ def test_internal_error_gets_the_last_resort_reply(client, monkeypatch, caplog):
     assert "sms webhook failed" in caplog.text
 
 
-def test_no_table_at_all_gets_the_last_resort_reply(app_config, tmp_path):
-    app = create_app({**app_config, "DATA_DIR": str(tmp_path / "missing")})
+def test_no_table_at_all_gets_the_last_resort_reply(app_config, empty_database_url, tmp_path):
+    app = create_app({**app_config, "DATABASE_URL": empty_database_url, "DATA_DIR": str(tmp_path / "missing")})
     root = parse_twiml(post_signed(app.test_client(), "/sms", {"From": "+12095550100", "Body": "help"}))
     assert "(888) 373-7888" in root.find("Message").text
 

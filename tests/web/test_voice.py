@@ -308,10 +308,11 @@ def test_last_resort_on_any_error(call, monkeypatch):
     assert root.find("Dial").text.strip() == NATIONAL and NATIONAL_SPOKEN in spoken_numbers(root)
 
 
-def test_last_resort_without_any_table(app_config, tmp_path):
+def test_last_resort_without_any_table(app_config, empty_database_url, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    app = create_app({**app_config, "DATA_DIR": str(empty), "LOAD_DATA_IF_EMPTY": False})
+    app = create_app({**app_config, "DATABASE_URL": empty_database_url, "DATA_DIR": str(empty),
+                      "LOAD_DATA_IF_EMPTY": False})
     call = Call(app.test_client())
     root = call.start()
     assert root.find("Dial").text.strip() == NATIONAL and NATIONAL_SPOKEN in spoken_numbers(root)
@@ -335,13 +336,13 @@ def parse_twiml_text(template: str):
     return ET.fromstring(template.split("-#}", 1)[1].strip().encode("utf-8"))
 
 
-def test_a_closed_line_is_not_dialed(app_config, tmp_path, monkeypatch):
+def test_a_closed_line_is_not_dialed(app_config, empty_database_url, tmp_path, monkeypatch):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     resources = (data / "resources.yaml").read_text(encoding="utf-8")
     (data / "resources.yaml").write_text(resources.replace(
         "phone: (209) 259-5552\n  hours: unknown", 'phone: (209) 259-5552\n  hours: {mon-fri: "09:00-17:00"}'))
-    app = create_app({**app_config, "DATA_DIR": str(data)})
+    app = create_app({**app_config, "DATABASE_URL": empty_database_url, "DATA_DIR": str(data)})
     monkeypatch.setattr(voice, "_now", lambda: datetime(2026, 11, 28, 12, 0, tzinfo=TIMEZONE))  # a Saturday
     call = Call(app.test_client())
     call.start()
