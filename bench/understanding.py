@@ -93,7 +93,7 @@ def main() -> int:
                           "WRITE_BATCH_SECONDS": 1})
         with app.app_context():
             snapshot = get_store().snapshot()
-        understander, model = snapshot.matcher, snapshot.matcher.model
+        understander, model = snapshot.understander, snapshot.understander.model
         norms = [normalize(t) for t in items]
         if args.sklearn:
             show("scikit-learn transform + predict_proba", timed(generic(snapshot.table), norms, args.repeat))

@@ -219,7 +219,7 @@ def expected_reply(body: str) -> str | None:
         from bot.table.files import read_table
 
         table = read_table(ROOT / "data")
-        understander = build(table, None, None, ROOT / "instance" / "models", wait=True).matcher
+        understander = build(table, None, None, ROOT / "instance" / "models", wait=True).understander
         return texting.answer(table, understander, body, texting.SenderState()).body
     except Exception as error:  # the bot's code is being changed: fall back to a looser check
         print(f"note: cannot compute the expected reply in-process ({type(error).__name__}: {error}); "

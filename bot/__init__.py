@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import commands, console, web
 from .config import ROOT, configure
-from .review import safety
+from .review import gate
 from .store import Store
 from .understanding import language_id
 
@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_FIX"]:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
-    store = Store(safety.problems)  # the one safety check, at start-up and on every save
+    store = Store(gate.problems)  # the one safety check, at start-up and on every save
     store.init_app(app)
     snapshot = store.snapshot()
     if snapshot is not None:  # load the language models now, not on a texter's time

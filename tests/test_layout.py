@@ -137,3 +137,15 @@ def test_no_two_wings_import_each_other():
         uses.setdefault(wing(name), set()).update(wing(t) for t in imports(name, path)[0] if wing(t) != wing(name))
     both = sorted((a, b) for a, targets in uses.items() for b in targets if a < b and a in uses.get(b, set()))
     assert not both, f"these wings import each other: {both}"
+
+
+def test_every_package_init_is_a_docstring_and_the_names_others_use():
+    for init in BOT.rglob("__init__.py"):
+        lines = init.read_text(encoding="utf-8").count("\n")
+        assert lines <= 80, f"{init.relative_to(BOT.parent)} has {lines} lines: move its code into a module"
+
+
+def test_no_two_modules_import_each_other():
+    uses = {name: {t for t in imports(name, path)[0] if t in MODULES and t != name} for name, path in MODULES.items()}
+    both = sorted((a, b) for a, targets in uses.items() for b in targets if a < b and a in uses.get(b, set()))
+    assert not both, f"these modules import each other: {both}"

@@ -9,15 +9,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..review import checks, replytests, safety
-from ..table import changes as table_changes
+from ..review import gate, proposal as proposals, reply_checks, replytests
 from ..table.changes import in_words
-from ..table.verification import clear_renumbered
 from ..table.files import docs_from_table, read_docs, write_docs
 from ..store import StaleTable, get_store
 from ..store.snapshots import build
 from ..table.model import Table
-from ..table.validation import REPLY_TESTS, DataError, build_table
+from ..table.load import REPLY_TESTS, DataError, build_table
 
 path_argument = click.argument("path", required=False, type=click.Path(file_okay=False))
 
@@ -37,12 +35,16 @@ def load_data(path: str | None, dry_run: bool, yes: bool) -> None:
     except SQLAlchemyError as exc:
         raise click.ClickException(f"the database is unavailable ({type(exc).__name__}); nothing changed")
     keep = docs_from_table(current)[REPLY_TESTS] if current else None
-    table = _read_or_exit(path, closing, keep)
-    _safe_or_exit(table, closing, path)
-    table, renumbered = clear_renumbered(current, table)
-    for key in renumbered:
+    snapshot = store.snapshot()
+    proposal = proposals.propose(current, _docs_or_exit(path, closing, keep),
+                                 snapshot.understander.model if snapshot else None)
+    if proposal.problems:
+        _exit_with(proposal.problems, closing, path)
+    table, changes = proposal.table, list(proposal.entries)
+    for key in proposal.unverified:
         click.echo(f"The number of {key} changed: its verification date is cleared (verify it again).")
-    changes = table_changes.changes(docs_from_table(current), docs_from_table(table)) if current else []
+    for failing in proposal.failing:
+        click.echo(f"WARN  a reply test would fail: {failing}")
     if current is not None:
         if not changes:
             click.echo(f"Nothing to change: the database already holds {path}.")
@@ -107,59 +109,62 @@ def check_data(path: str | None) -> None:
             raise click.ClickException("the database has no table yet: give a folder to check (e.g. data/)")
         path = f"the live table (version {version})"
         click.echo(f"OK    checking {path} in the database: {_summary(table)}")
-    findings = checks.check_table(table, date.today(), current_app.config["VERIFY_DAYS"])
-    findings += [checks.Finding(checks.ERROR, f"{p.file}: {p.entry}", p.message) for p in safety.problems(table)]
-    errors = [f for f in findings if f.level == checks.ERROR]
-    replies_ok = sum(f.level == checks.OK for f in findings)
+    findings = reply_checks.check_table(table, date.today(), current_app.config["VERIFY_DAYS"])
+    findings += [reply_checks.Finding(reply_checks.ERROR, f"{p.file}: {p.entry}", p.message) for p in gate.problems(table)]
+    errors = [f for f in findings if f.level == reply_checks.ERROR]
+    replies_ok = sum(f.level == reply_checks.OK for f in findings)
     click.echo(f"OK    {replies_ok} SMS replies within their length and encoding, each with a 24/7 number")
     for f in findings:
-        if f.level != checks.OK:
-            click.echo(f"{'ERROR' if f.level == checks.ERROR else 'WARN':5} {f.subject}: {f.detail}")
+        if f.level != reply_checks.OK:
+            click.echo(f"{'ERROR' if f.level == reply_checks.ERROR else 'WARN':5} {f.subject}: {f.detail}")
     cases = replytests.parse(table.reply_tests)
     if not cases:
         click.echo(f"ERROR {path} has no reply tests ({REPLY_TESTS} is missing or empty): nothing shows "
                    "that texters and callers get the right numbers.")
-        errors.append(checks.Finding(checks.ERROR, REPLY_TESTS, "no reply tests"))
-    understander = build(table, None, None, get_store().models_dir, wait=True).matcher  # as the webhooks read
+        errors.append(reply_checks.Finding(reply_checks.ERROR, REPLY_TESTS, "no reply tests"))
+    understander = build(table, None, None, get_store().models_dir, wait=True).understander  # as the webhooks read
     results = replytests.run(table, understander, cases)
     click.echo(f"\nReply tests ({len(results)}):")
     for r in results:
         detail = "; ".join(r.problems) if r.problems else r.got.splitlines()[0][:60]
         click.echo(f"{'PASS' if r.passed else 'FAIL':5} {r.case.channel:5} {r.case.given[:32]:32} {detail}")
     failed = sum(not r.passed for r in results)
-    warnings = sum(f.level == checks.WARNING for f in findings)
+    warnings = sum(f.level == reply_checks.WARNING for f in findings)
     click.echo(f"\n{len(errors)} error(s), {warnings} warning(s), {len(results) - failed}/{len(results)} "
                "reply tests passed.")
     if errors or failed:
         raise click.exceptions.Exit(1)
 
 
-def _read_or_exit(path: str, closing: str, keep_tests: dict | None = None) -> Table:
-    """The table in ``path``, or every problem listed and exit status 1. A folder without
+def _docs_or_exit(path: str, closing: str, keep_tests: dict | None = None) -> dict:
+    """The documents in ``path``, or every problem listed and exit status 1. A folder without
     reply_tests.yaml gets ``keep_tests`` (the live ones) when given."""
     try:
         docs = read_docs(path)
-        if REPLY_TESTS not in docs and keep_tests is not None:
-            click.echo(f"{path} has no {REPLY_TESTS}: the live table's reply tests are kept.")
-            docs[REPLY_TESTS] = keep_tests
-        table = build_table(docs)
+    except DataError as exc:
+        _exit_with(exc.problems, closing, path)
+    if REPLY_TESTS not in docs and keep_tests is not None:
+        click.echo(f"{path} has no {REPLY_TESTS}: the live table's reply tests are kept.")
+        docs[REPLY_TESTS] = keep_tests
+    return docs
+
+
+def _read_or_exit(path: str, closing: str) -> Table:
+    """The table in ``path``, or every problem listed and exit status 1."""
+    try:
+        table = build_table(_docs_or_exit(path, closing))
         replytests.parse(table.reply_tests)
         return table
     except DataError as exc:
-        for problem in exc.problems:
-            click.echo(f"ERROR {problem}", err=True)
-        click.echo(closing.format(n=len(exc.problems), path=path), err=True)
-        raise click.exceptions.Exit(1)
+        _exit_with(exc.problems, closing, path)
 
 
-def _safe_or_exit(table: Table, closing: str, path: str) -> None:
-    """Exit with status 1, listing why, when ``table`` fails the safety check."""
-    problems = safety.problems(table)
-    if problems:
-        for problem in problems:
-            click.echo(f"ERROR {problem}", err=True)
-        click.echo(closing.format(n=len(problems), path=path), err=True)
-        raise click.exceptions.Exit(1)
+def _exit_with(problems, closing: str, path: str):
+    """List ``problems`` and the closing line on stderr; exit status 1."""
+    for problem in problems:
+        click.echo(f"ERROR {problem}", err=True)
+    click.echo(closing.format(n=len(problems), path=path), err=True)
+    raise click.exceptions.Exit(1)
 
 
 def _summary(table: Table) -> str:

@@ -69,7 +69,7 @@ def render(table: Table, version: int | None, now: datetime) -> dict[str, str]:
 
 def problems(table: Table, files: dict[str, str]) -> list[str]:
     """What is wrong with the files: not well-formed, or no 24/7 number in them."""
-    numbers = [display(r.phone) for r in table.resources.values() if r.always_open and r.phone.startswith("+")]
+    numbers = [display(r.phone) for r in table.lines_24_7()]
     found = []
     for name, text in files.items():
         try:

@@ -52,7 +52,7 @@ def call(steps: tuple[str, ...], texts: bool) -> None:
     if snapshot is None:
         raise click.ClickException("no resource table: run `flask --app bot load-data`")
     try:
-        turns = callsim.walk(snapshot.table, snapshot.matcher, steps, texts=texts)
+        turns = callsim.walk(snapshot.table, snapshot.understander, steps, texts=texts)
     except ValueError as exc:
         raise click.UsageError(str(exc))
     for turn in turns:

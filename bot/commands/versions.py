@@ -7,9 +7,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..store import StaleTable, get_store
 from ..store.tables import load_docs, versions as stored_versions
-from ..table.changes import changes as entry_changes, in_words
-from ..table.files import docs_from_table
-from ..table.validation import DataError, build_table
+from ..review import proposal as proposals
+from ..table.changes import in_words
+from ..table.load import DataError
 
 
 @click.command("versions")
@@ -40,14 +40,17 @@ def rollback(number: int, yes: bool) -> None:
     try:
         live, current = store.live()
         with store.session() as session:
-            old = build_table(load_docs(session, number))
+            documents = load_docs(session, number)
     except KeyError:
         raise click.ClickException(f"there is no version {number}: `flask --app bot versions` lists them")
-    except DataError as exc:
-        raise click.ClickException(f"version {number} no longer loads, nothing changed:\n{exc}")
     except SQLAlchemyError as exc:
         raise click.ClickException(f"the database is unavailable ({type(exc).__name__}); nothing changed")
-    found = entry_changes(docs_from_table(current), docs_from_table(old))
+    snapshot = store.snapshot()
+    proposal = proposals.propose(current, documents, snapshot.understander.model if snapshot else None)
+    if proposal.problems:
+        problems = "\n".join(proposal.problems)
+        raise click.ClickException(f"version {number} is unsafe by today's checks, nothing changed:\n{problems}")
+    found = list(proposal.entries)
     if not found:
         click.echo(f"Nothing to change: the live table (version {live}) already equals version {number}.")
         return
@@ -55,10 +58,12 @@ def rollback(number: int, yes: bool) -> None:
     for change in found:
         kind = "added" if change.old is None else "removed" if change.new is None else "changed"
         click.echo(f"  {kind:8} {change.target}")
+    for key in proposal.unverified:
+        click.echo(f"The number of {key} changes: its verification date is cleared (verify it again).")
     if not yes:
         click.confirm(f"Make version {number} the live table again?", abort=True)
     try:
-        made = store.replace_table(old, who="flask rollback", changes=found, action="rollback",
+        made = store.replace_table(proposal.table, who="flask rollback", changes=found, action="rollback",
                                    expected_version=live, base=current,
                                    note=f"back to version {number}: {in_words(found)}")
     except StaleTable as exc:

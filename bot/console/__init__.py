@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, request
 from flask_login import LoginManager, current_user
 
-from . import accounts, auth, changes, cookies, errors, history, home, password, reach, resources, simulators, usage
+from . import accounts, auth, cards, changes, cookies, errors, history, home, password, resources, simulators, usage
 
 bp = Blueprint("console", __name__, url_prefix="/console", static_folder="static")
 bp.register_blueprint(auth.bp)
@@ -16,7 +16,7 @@ bp.register_blueprint(resources.bp)
 bp.register_blueprint(changes.bp)
 bp.register_blueprint(history.bp)
 bp.register_blueprint(password.bp)
-bp.register_blueprint(reach.bp)  # cards, interpreter lines
+bp.register_blueprint(cards.bp)  # cards, interpreter lines
 errors.init_blueprint(bp)
 
 OPEN_ENDPOINTS = {"console.auth.login", "console.static"}

@@ -11,7 +11,7 @@ from ..table.changes import dump
 from ..table.files import TooLarge, docs_from_table, examples_text, max_bytes, parse_yaml
 from ..store import get_store
 from ..store.models import AuditEntry
-from ..table.validation import ALL_FILES as FILES
+from ..table.load import ALL_FILES as FILES
 from .auth import admin_required
 from .resources import review
 

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..review import preview, readable
+from ..review import proposal as proposals, readable
 from ..store import get_store
 from ..store.tables import load_docs, versions
 from ..table.changes import in_words
@@ -65,4 +65,4 @@ def _proposal(number: int):
         abort(404)
     except SQLAlchemyError:
         abort(503)
-    return snapshot, preview.propose(snapshot.table, docs, snapshot.matcher.model)
+    return snapshot, proposals.propose(snapshot.table, docs, snapshot.understander.model)

@@ -6,10 +6,10 @@ from datetime import datetime
 from flask import Blueprint, current_app, render_template
 from flask_wtf import FlaskForm
 
-from ..review import checks, replytests
+from ..review import reply_checks, replytests
 from ..store import get_store
 from ..table.model import TIMEZONE
-from ..table.validation import DataError
+from ..table.load import DataError
 
 bp = Blueprint("home", __name__)
 
@@ -21,7 +21,7 @@ def index():
     stale, failed, cases, names = [], [], [], {}
     if snapshot is not None:
         today = datetime.now(TIMEZONE).date()
-        stale = checks.unverified(snapshot.table, today, current_app.config["VERIFY_DAYS"])
+        stale = reply_checks.unverified(snapshot.table, today, current_app.config["VERIFY_DAYS"])
         results, _ = _run(snapshot)
         cases = results or []
         failed = [r for r in cases if not r.passed]
@@ -53,4 +53,4 @@ def _run(snapshot) -> tuple[list[replytests.Result] | None, list[str]]:
         return None, [str(p) for p in exc.problems]
     if not cases:
         return [], ["The live table has no reply tests: add some in reply_tests.yaml (Resources, edit a file)."]
-    return replytests.run(snapshot.table, snapshot.matcher, cases), []
+    return replytests.run(snapshot.table, snapshot.understander, cases), []

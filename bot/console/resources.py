@@ -10,13 +10,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..phones import display
-from ..review import checks, preview, readable
+from ..review import proposal as proposals, readable, reply_checks
 from ..table.changes import in_words, with_entry
 from ..table.files import docs_from_table
 from ..store import StaleTable, get_store
 from ..store.tables import load_docs
 from ..table.model import TIMEZONE, Table
-from ..table.validation import DataError, build_table
+from ..table.load import DataError, build_table
 from .auth import admin_required
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
@@ -29,7 +29,7 @@ def index():
     table = _table()
     today, days = _today(), current_app.config["VERIFY_DAYS"]
     rows = sorted(table.resources.values(), key=lambda r: r.last_verified or date.min)
-    stale = {f.subject.split(" ", 1)[1] for f in checks.unverified(table, today, days)}  # never 911
+    stale = {f.subject.split(" ", 1)[1] for f in reply_checks.unverified(table, today, days)}  # never 911
     rows = sorted(rows, key=lambda r: (r.key not in stale, r.last_verified or date.min))
     return render_template("console/resources.html", rows=rows, stale=stale, days=days, form=FlaskForm(),
                            language=table.default_language, display=display)
@@ -44,7 +44,7 @@ def verified(key: str):
     entry = _entry(snapshot.table, key)
     entry.update(last_verified=_today(), verified_by=current_user.email)
     docs = with_entry(docs_from_table(snapshot.table), "resources.yaml", key, entry)
-    proposal = preview.propose(snapshot.table, docs, snapshot.matcher.model)
+    proposal = proposals.propose(snapshot.table, docs, snapshot.understander.model)
     if proposal.table is None:
         flash("The live table fails its checks, so nothing was saved: " + "; ".join(proposal.problems))
         return redirect(url_for("console.resources.index"))
@@ -76,7 +76,7 @@ def edit(key: str):
 def review(current: Table, version: int | None, docs: dict, what: str):
     """The preview of a change: its problems, or the entries and replies it changes, and a Save button
     that posts only the changed files and the version they change."""
-    proposal = preview.propose(current, docs, get_store().snapshot().matcher.model)
+    proposal = proposals.propose(current, docs, get_store().snapshot().understander.model)
     before = docs_from_table(current)
     payload = json.dumps({name: doc for name, doc in docs.items() if doc != before.get(name)}, default=str)
     language = current.default_language
@@ -99,7 +99,7 @@ def save():
     base = _base_docs(version, snapshot)
     docs = {**base, **{name: doc for name, doc in changed.items() if name in base}}
     current = build_table(base) if version != snapshot.version else snapshot.table
-    proposal = preview.propose(current, docs, snapshot.matcher.model)
+    proposal = proposals.propose(current, docs, snapshot.understander.model)
     if proposal.table is None:
         return review(current, version, docs, what)
     if save_proposal(proposal, None, version, f"edit {what}"[:40]):

@@ -106,10 +106,10 @@ def call():
     turns, error = [], None
     if snapshot:
         try:
-            turns = callsim.walk(snapshot.table, snapshot.matcher, steps, texts=texts)
+            turns = callsim.walk(snapshot.table, snapshot.understander, steps, texts=texts)
         except ValueError as exc:
             error, steps = str(exc), steps[:-1]
-            turns = callsim.walk(snapshot.table, snapshot.matcher, steps, texts=texts)
+            turns = callsim.walk(snapshot.table, snapshot.understander, steps, texts=texts)
     form.steps.data, form.press.data, form.phrase.data = json.dumps(steps), "", ""
     last = turns[-1].step if turns else None
     return render_template("console/call.html", form=form, turns=turns, last=last, error=error, texts=texts,

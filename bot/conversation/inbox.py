@@ -54,7 +54,7 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
     known = _known(store, sender, sid, window if limit and not simulated else None, simulated)
     if known.earlier is not None:  # Twilio retried: the same answer again, counted once
         return _again(snapshot, known.earlier, budget)
-    outcome = texting.answer(snapshot.table, snapshot.matcher, body, known.state, opt_out_type, language, budget)
+    outcome = texting.answer(snapshot.table, snapshot.understander, body, known.state, opt_out_type, language, budget)
     if sender and (outcome.state.opted_out != known.state.opted_out
                    or outcome.state.discreet != known.state.discreet):  # discreet, like STOP
         _save(store, sender, outcome.state, simulated)  # STOP and START are written at once
@@ -79,7 +79,7 @@ def first_text(store: Store, body: str) -> texting.Outcome | None:
     snapshot = store.snapshot()
     if snapshot is None:
         return None
-    return texting.answer(snapshot.table, snapshot.matcher, body, texting.SenderState())
+    return texting.answer(snapshot.table, snapshot.understander, body, texting.SenderState())
 
 
 def _known(store: Store, sender: str | None, sid: str | None, window: int | None, simulated: bool) -> Known:

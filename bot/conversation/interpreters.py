@@ -53,7 +53,7 @@ def _compose(table: Table, line: Interpreter, discreet: bool) -> str:
     """The line, the essentials in each of the bot's languages, and (discreet) the delete line."""
     i = table.interpreting
     numbers = ", ".join(phones.display(table.resources[key].phone) for key in table.unmatched
-                        if table.resources[key].always_open and table.resources[key].phone.startswith("+"))
+                        if table.resources[key].is_24_7)
     lines = [line.line.format(number=phones.display(table.resources[i.resource].phone))]
     lines += [i.essentials[language].format(numbers=numbers) for language in table.languages]
     if discreet and table.discreet is not None:

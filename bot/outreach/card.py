@@ -59,8 +59,7 @@ def content(table: Table, helpline: str, language: str, words: Mapping[str, Mapp
     """What the card says in ``language``, from the live table; ``helpline`` in E.164."""
     w = words[language]
     texted = [t.name[language] for t in table.topics]  # none a word Twilio answers itself: the safety check
-    lines = tuple(f"{table.discreet.names[r.key][language]}: {display(r.phone)}" for r in table.resources.values()
-                  if r.always_open and r.phone.startswith("+"))
+    lines = tuple(f"{table.discreet.names[r.key][language]}: {display(r.phone)}" for r in table.lines_24_7())
     return Content(w["title"], w["call_or_text"], display(helpline), w["text"].format(words=listed(texted, table.messages[language].get("or"))),
                    w["quiet"].format(keyword=table.discreet.keyword[language]), w["lines"], lines,
                    str(table.messages[language]["danger"]), w["scan_text"], w["scan_call"],

@@ -17,7 +17,7 @@ from ..conversation.menu import Phone
 from ..conversation.texting import SenderState, answer
 from ..phones import display
 from ..table.model import Table
-from ..table.validation import DataError, Problem
+from ..table.load import DataError, Problem
 
 FILE = "reply_tests.yaml"
 

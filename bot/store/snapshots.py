@@ -21,12 +21,13 @@ from ..understanding.understander import Understander, fingerprint, train_model,
 log = logging.getLogger(__name__)
 MODELS: dict[str, Model] = {}  # fingerprint -> model, shared by every app in this process
 _TRAINING = threading.Lock()
+UNDERSTANDERS: dict[tuple[int, int], tuple] = {}  # (id of table, id of model) -> (table, model, understander)
 
 
 @dataclass(frozen=True)
 class Snapshot:
     table: Table
-    matcher: Understander  # keywords, examples and the classifier: ``matcher.match(text)``
+    understander: Understander  # keywords, examples and the classifier: ``understander.match(text)``
     version: int | None  # None: read from data/, not from the database
     model_key: str = ""  # the fingerprint of the model in use ("" : none yet)
     wanted_key: str = ""  # the fingerprint this table's model has; differs while it trains
@@ -67,9 +68,19 @@ def build(table: Table, version: int | None, previous: Snapshot | None, folder: 
     if model is None and wait:
         key, model = trained_model(table, folder)
     if model is not None:
-        return Snapshot(table, Understander(table, model), version, key, key)
-    old = previous.matcher.model if previous else None
-    return Snapshot(table, Understander(table, old), version, previous.model_key if previous else "", key)
+        return Snapshot(table, _understander(table, model), version, key, key)
+    old = previous.understander.model if previous else None
+    return Snapshot(table, _understander(table, old), version, previous.model_key if previous else "", key)
+
+
+def _understander(table: Table, model: Model | None) -> Understander:
+    """The understander of ``table`` with ``model``: made once per (table, model) in a process."""
+    made = UNDERSTANDERS.get((id(table), id(model)))
+    if made is None or made[0] is not table or made[1] is not model:  # ids are reused once objects go
+        made = UNDERSTANDERS[(id(table), id(model))] = (table, model, Understander(table, model))
+        while len(UNDERSTANDERS) > 4:
+            UNDERSTANDERS.pop(next(iter(UNDERSTANDERS)))
+    return made[2]
 
 
 def _save(folder: Path | None, key: str, model: Model) -> None:

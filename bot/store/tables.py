@@ -1,7 +1,7 @@
 """The resource table in the database: versions of its documents, appended and never changed.
 
 A version holds the documents data/ holds (file name -> content), so the database and the files go
-through one and the same check (``validation.build_table``); the newest version is the live table.
+through one and the same check (``load.build_table``); the newest version is the live table.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..table.changes import changes, in_words
 from ..table.files import docs_from_table, read_docs
 from ..table.model import Table
 from ..table.release import carried_over
-from ..table.validation import DataError, build_table
+from ..table.load import DataError, build_table
 from .models import AuditEntry, TableVersion
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ def follow_release(session: Session, data_dir: str, check: Callable[[Table], lis
     """A live table that today's checks refuse (saved by an earlier release) becomes data/'s documents
     with the staff's entries carried over (``release.carried_over``), as a new version with its audit
     entries; its number, or None when the live table passes (or the carried-over one fails too)."""
+    if table_version(session) is None:
+        return None
     saved = load_docs(session)
     try:
         problems = check(build_table(saved))

@@ -8,7 +8,7 @@ import yaml
 
 from ..phones import display
 from .model import Table
-from .validation import ALL_FILES, FILES, REPLY_TESTS, DataError, Problem, build_table
+from .load import ALL_FILES, FILES, REPLY_TESTS, DataError, Problem, build_table
 
 MAX_FILE_BYTES = 128 * 1024  # one table file; data/'s are a few KB
 LARGER_FILES = {"examples.yaml": 1024 * 1024}  # the classifier's examples: thousands of lines

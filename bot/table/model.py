@@ -132,6 +132,11 @@ class Resource:
         """True for a 24/7 line."""
         return self.hours.kind == "always"
 
+    @property
+    def is_24_7(self) -> bool:
+        """True for a 24/7 line people can dial with a full number (not 911): what every reply needs."""
+        return self.always_open and self.phone.startswith("+")
+
 
 @dataclass(frozen=True)
 class Topic:
@@ -245,3 +250,7 @@ class Table:
     def topic(self, key: str) -> Topic:
         """The topic with this key."""
         return next(t for t in self.topics if t.key == key)
+
+    def lines_24_7(self) -> list[Resource]:
+        """The 24/7 lines with a full number (``Resource.is_24_7``), in order."""
+        return [r for r in self.resources.values() if r.is_24_7]

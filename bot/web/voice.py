@@ -43,7 +43,7 @@ def choice():
         return twiml("voice/last_resort.xml")
     table = snapshot.table
     digits, speech = request.form.get("Digits", ""), request.form.get("SpeechResult", "")
-    step = menu.choose(table, snapshot.matcher, _language(table), _round(), digits, speech, _now(), _texts())
+    step = menu.choose(table, snapshot.understander, _language(table), _round(), digits, speech, _now(), _texts())
     _count_choice(_language(table), step, digits, speech)
     return _render(table, step)
 

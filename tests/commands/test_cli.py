@@ -138,7 +138,7 @@ def header(path) -> list[str]:
 
 
 def test_export_writes_every_file_load_data_reads_with_its_comments(app, runner, tmp_path):
-    from bot.table.validation import ALL_FILES
+    from bot.table.load import ALL_FILES
     out = tmp_path / "out"
     assert runner.invoke(args=["export-data", str(out)]).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(ALL_FILES)

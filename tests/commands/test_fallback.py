@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from bot import create_app
 from bot.phones import display
 from bot.store import get_store
-from bot.table.reach_validation import forbidden_in
+from bot.table.load_reach import forbidden_in
 
 TWIML_VERBS = {"Say", "Pause", "Dial", "Hangup", "Message"}
 
@@ -24,7 +24,7 @@ def table(app):
 
 def always_open_numbers(table):
     """The 24/7 lines' numbers as written in replies: "(209) 948-1911"."""
-    return {display(r.phone) for r in table.resources.values() if r.always_open and r.phone.startswith("+")}
+    return {display(r.phone) for r in table.lines_24_7()}
 
 
 def said(root) -> str:

@@ -4,7 +4,7 @@ import copy
 import pytest
 
 from bot.conversation import callsim
-from bot.table.validation import build_table
+from bot.table.load import build_table
 from bot.understanding.matching import Matcher
 
 
@@ -31,7 +31,7 @@ def text_key(table) -> str:
 
 def always_open(table) -> list[str]:
     """The 24/7 numbers as the caller hears them."""
-    return [callsim.Phone(r.phone).display for r in table.resources.values() if r.always_open and r.phone.startswith("+")]
+    return [callsim.Phone(r.phone).display for r in table.lines_24_7()]
 
 
 def test_a_mobile_caller_is_offered_the_text_and_confirms_it(table, walk):

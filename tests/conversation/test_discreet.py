@@ -8,16 +8,16 @@ import pytest
 
 from bot.conversation import discreet, texting
 from bot.conversation.segments import segments
-from bot.review import safety
+from bot.review import gate
 from bot.table.files import read_docs, read_table
-from bot.table.reach_validation import forbidden_in
-from bot.table.validation import DataError, build_table
+from bot.table.load_reach import forbidden_in
+from bot.table.load import DataError, build_table
 from bot.understanding.understander import Understander
 from conftest import DATA_DIR
 
 TABLE = read_table(DATA_DIR)
 MATCHER = Understander(TABLE, None)  # the table's exact phrases and examples, without a trained model
-ALWAYS_OPEN = [r for r in TABLE.resources.values() if r.always_open and r.phone.startswith("+")]
+ALWAYS_OPEN = TABLE.lines_24_7()
 
 
 def displayed(resource) -> str:
@@ -97,7 +97,7 @@ def test_the_card_keyword_is_one_word_no_topic_has(word):
 def test_the_card_keyword_is_not_swallowed_by_twilio(word):
     docs = copy.deepcopy(read_docs(DATA_DIR))
     docs["discreet.yaml"]["keyword"]["en"] = word
-    assert [str(p) for p in safety.problems(build_table(docs))] == [
+    assert [str(p) for p in gate.problems(build_table(docs))] == [
         f"discreet.yaml: keyword: {word!r} (en) is a keyword Twilio answers itself"]
 
 

@@ -8,7 +8,7 @@ import pytest
 from bot.conversation import menu, spoken
 from bot.understanding.matching import Matcher
 from bot.table.model import TIMEZONE, Hours
-from bot.table.validation import DataError, build_table
+from bot.table.load import DataError, build_table
 
 WOMENS, CHEST, NATIONAL = "+12099481911", "+12092595552", "+18883737888"
 SATURDAY_NOON = datetime(2026, 11, 28, 12, 0, tzinfo=TIMEZONE)

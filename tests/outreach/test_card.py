@@ -11,7 +11,7 @@ import zxingcpp
 
 from bot import create_app
 from bot.outreach import card
-from bot.review import safety
+from bot.review import gate
 from bot.table.files import read_table
 from conftest import DATA_DIR
 
@@ -50,7 +50,7 @@ def test_what_to_text_asks_for_no_word_twilio_answers_itself():
         content = card.content(TABLE, HELPLINE, lang, words)
         assert last_two in content.text and content.text.count(conjunction) == 1
         for piece in [content.text, content.quiet, *words[lang].values()]:
-            assert safety.asks_for(piece) == [], piece
+            assert gate.asks_for(piece) == [], piece
         assert "INFO" not in content.text and "HELP" not in content.text
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text as sql
 from bot import create_app
 from bot.phones import display
 from bot.store.breaker import Breaker, DatabaseUnavailable
-from bot.table.reach_validation import forbidden_in
+from bot.table.load_reach import forbidden_in
 from conftest import parse_twiml, post_signed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,7 +98,7 @@ def test_frozen_postgres_every_text_answered_then_recovers(postgres, app_config)
     app = create_app({**app_config, "DATABASE_URL": url, "WRITE_BATCH_SECONDS": 0, "TABLE_REFRESH_SECONDS": 0})
     store = app.extensions["store"]
     table = store.snapshot().table
-    always = [display(r.phone) for r in table.resources.values() if r.always_open and r.phone.startswith("+")]
+    always = [display(r.phone) for r in table.lines_24_7()]
     client = app.test_client()
     alice, bob = _texter(client, "+12095550111"), _texter(client, "+12095550122")
     carol = _texter(client, "+12095550133")

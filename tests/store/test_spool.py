@@ -7,7 +7,7 @@ from bot.store import get_store
 from bot.store.spool import Spool
 from bot.store.tables import save_table, versions
 from bot.table.files import read_docs
-from bot.table.validation import build_table
+from bot.table.load import build_table
 from conftest import DATA_DIR, parse_twiml, post_signed
 
 SENDER = "+12095550177"

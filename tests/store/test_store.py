@@ -113,10 +113,10 @@ def test_a_changed_table_is_trained_in_the_background_not_in_the_request(app_con
     store.replace_table(replace(before.table, examples=before.table.examples + (taught,)))
     waiting = store.snapshot()
     assert waiting.wanted_key != before.model_key and waiting.model_key == before.model_key  # not trained here
-    assert set(waiting.matcher.match(taught.text).topics) == {"REPORT", "HOTLINE"}  # the example, at once
+    assert set(waiting.understander.match(taught.text).topics) == {"REPORT", "HOTLINE"}  # the example, at once
     deadline = time.monotonic() + 300
     while store.snapshot().model_key != waiting.wanted_key:
         assert time.monotonic() < deadline, "the background thread never trained the new model"
         time.sleep(0.5)
-    assert store.snapshot().matcher.model is not before.matcher.model
+    assert store.snapshot().understander.model is not before.understander.model
     store.close()

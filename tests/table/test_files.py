@@ -2,7 +2,7 @@
 import pytest
 
 from bot.table.files import MAX_FILE_BYTES, TooLarge, parse_yaml, read_docs
-from bot.table.validation import DataError
+from bot.table.load import DataError
 from conftest import csrf_token
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(

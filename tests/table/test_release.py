@@ -2,7 +2,7 @@
 import copy
 
 from bot.table.release import carried_over
-from bot.table.validation import build_table
+from bot.table.load import build_table
 
 
 def test_the_staffs_entries_are_carried_onto_the_release(docs):

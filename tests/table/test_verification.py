@@ -2,7 +2,7 @@
 import copy
 from datetime import date
 
-from bot.table.validation import build_table
+from bot.table.load import build_table
 from bot.table.verification import clear_renumbered
 
 

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from bot.table.files import read_docs, read_table
-from bot.table.validation import DataError, build_table
+from bot.table.load import DataError, build_table
 from bot.understanding.language_id import identify
 from bot.understanding.understander import Understander
 from conftest import DATA_DIR

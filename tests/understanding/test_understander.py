@@ -20,7 +20,7 @@ def table():
 
 @pytest.fixture(scope="module")
 def understander(table):
-    return build(table, None, None, MODELS, wait=True).matcher
+    return build(table, None, None, MODELS, wait=True).understander
 
 
 def test_elongated_letters_are_one():
@@ -60,7 +60,7 @@ def test_free_text_gets_its_topic(understander, text, topic):
 
 
 def test_a_minor_in_commercial_sex_always_gets_hotline(table):
-    bare = build(dataclasses.replace(table, examples=()), None, None, None, wait=False).matcher  # no model at all
+    bare = build(dataclasses.replace(table, examples=()), None, None, None, wait=False).understander  # no model at all
     match = bare.match("im 16 and my bf makes me sleep with men for money")
     assert "HOTLINE" in match.topics and "HOUSING" not in match.topics
 
@@ -73,7 +73,7 @@ def test_a_bare_cry_for_help_gets_danger_first(understander, text):
 def test_an_example_gets_its_own_topics_exactly(table):
     text = "The blue heron left at dawn"
     taught = dataclasses.replace(table, examples=table.examples + (Example(text, "en", ("REPORT",)),))
-    stale = build(taught, None, None, None, wait=False).matcher  # no model trained for it yet
+    stale = build(taught, None, None, None, wait=False).understander  # no model trained for it yet
     match = stale.match("the blue HERON left at dawn!!")
     assert match.topics == ("REPORT",) and match.example
     assert explain(match) == ["this exact text is an example of: REPORT"]
@@ -94,7 +94,7 @@ def test_a_reading_is_remembered_per_snapshot_and_bounded(table, understander):
     text = "the blue heron left at dawn"
     assert understander.match(text).topics != ("REPORT",)
     taught = dataclasses.replace(table, examples=table.examples + (Example(text, "en", ("REPORT",)),))
-    assert build(taught, None, None, None, wait=False).matcher.match(text).topics == ("REPORT",)  # a new table
+    assert build(taught, None, None, None, wait=False).understander.match(text).topics == ("REPORT",)  # a new table
     assert understander.match(text).topics != ("REPORT",)  # the old snapshot's memory is its own
 
 

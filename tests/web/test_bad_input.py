@@ -35,10 +35,10 @@ from conftest import AUTH_TOKEN, DATA_DIR, drop_database, empty_database, sign
 
 BASE = "http://localhost"
 TABLE = read_table(DATA_DIR)
-MATCHER = build(TABLE, None, None, DATA_DIR.parent / "instance" / "models", wait=True).matcher  # keywords + model
+MATCHER = build(TABLE, None, None, DATA_DIR.parent / "instance" / "models", wait=True).understander  # keywords + model
 LIMIT = 64 * 1024  # MAX_CONTENT_LENGTH
 NATIONAL_SPOKEN = "(888) 373-7888"  # the number the voice last resort says and the menu's fallback line
-ALWAYS_OPEN = {display(r.phone) for r in TABLE.resources.values() if r.always_open and r.phone.startswith("+")}
+ALWAYS_OPEN = {display(r.phone) for r in TABLE.lines_24_7()}
 EMERGENCY = "911"
 ROUTES = ("/sms", "/voice", "/voice/choice", "/voice/dialed")
 VOICE_VERBS = {"Say", "Pause", "Gather", "Redirect", "Dial", "Hangup"}

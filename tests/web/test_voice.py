@@ -11,7 +11,7 @@ from bot import create_app
 from bot.web import voice
 from bot.store.models import Sender
 from bot.table.model import TIMEZONE
-from bot.table.reach_validation import forbidden_in
+from bot.table.load_reach import forbidden_in
 from conftest import DATA_DIR, parse_twiml, post_signed, sign
 
 CALLER = "+12095550100"

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from bot.table.files import read_table
-from bot.table.validation import DataError, build_table
+from bot.table.load import DataError, build_table
 from conftest import DATA_DIR
 
 

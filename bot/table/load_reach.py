@@ -5,7 +5,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from .checker import Checker, unique_spellings
+from .problems import Checker, unique_spellings
 from ..text import normalize
 from .model import Discreet, Interpreter, Interpreting, Resource, Topic
 
@@ -22,7 +22,7 @@ def read_discreet(c: Checker, resources: dict[str, Resource], topics: dict[str, 
     on, off, forbidden = (_phrases(c, f, name, doc.get(name)) for name in ("turn_on", "turn_off", "forbidden"))
     keyword = c.texts(f, "keyword", "keyword", doc.get("keyword"))
     taken = {normalize(p) for t in topics.values() for words in t.keywords.values() for p in words}
-    for lang, word in keyword.items():  # Twilio's own keywords: the safety check (review.safety) refuses them
+    for lang, word in keyword.items():  # Twilio's own keywords: the safety check (review.gate) refuses them
         if normalize(word) in taken or " " in normalize(word):
             c.fail(f, "keyword", f"{word!r} ({lang}): one word that is not a topic keyword")
     names = {key: c.texts(f, f"names.{key}", "name", (doc.get("names") or {}).get(key)) for key in resources}
@@ -59,7 +59,7 @@ def read_interpreting(c: Checker, resources: dict[str, Resource]) -> Interpretin
     f = "interpreters.yaml"
     doc = c.doc(f, dict)
     resource = doc.get("resource")
-    if resource not in resources or not (resources[resource].always_open and resources[resource].phone.startswith("+")):
+    if resource not in resources or not resources[resource].is_24_7:
         c.fail(f, "resource", f"{resource!r} must be a 24/7 resource with a phone number")
     limit = doc.get("max_segments")
     if not isinstance(limit, int) or limit < 1:

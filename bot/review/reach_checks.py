@@ -1,6 +1,6 @@
 """Checks of the replies that reach more people: every discreet reply (no forbidden word,
 a 24/7 number, 911, within its segments) and every interpreter reply. Plain Python; a part of
-``checks.check_table``, so check-data, load-data and console saves all run it."""
+``reply_checks.check_table``, so check-data, load-data and console saves all run it."""
 from __future__ import annotations
 
 import re
@@ -9,9 +9,9 @@ from typing import Iterator
 from ..conversation import discreet, interpreters, replies, segments
 from ..phones import display
 from ..table.model import Table
-from ..table.reach_validation import forbidden_in
+from ..table.load_reach import forbidden_in
 from ..understanding.language_id import unknown_models
-from .checks import ERROR, OK, Finding
+from .findings import ERROR, OK, Finding
 
 EMERGENCY = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911
 
@@ -29,7 +29,7 @@ def every_reply(table: Table) -> Iterator[tuple[str, str, str, int]]:
 
 def check_reach(table: Table) -> list[Finding]:
     """A finding per discreet and other-language reply, and one per unknown language model."""
-    always = [display(r.phone) for r in table.resources.values() if r.always_open and r.phone.startswith("+")]
+    always = [display(r.phone) for r in table.lines_24_7()]
     findings = [Finding(ERROR, "interpreters.yaml", f"lingua-language-detector has no language {name!r}")
                 for name in unknown_models(table.interpreting)]
     for language, what, reply, limit in every_reply(table):

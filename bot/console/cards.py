@@ -8,7 +8,7 @@ from ..conversation import interpreters
 from ..outreach import card as cards
 from ..store import get_store
 
-bp = Blueprint("reach", __name__)
+bp = Blueprint("cards", __name__)
 
 
 @bp.get("/cards")

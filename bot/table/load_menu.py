@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .checker import Checker, unique_spellings
+from .problems import Checker, unique_spellings
 from ..text import normalize
 from .model import MENU_KEYS, MenuOption, Resource
 
@@ -34,7 +34,7 @@ def read_menu(c: Checker, resources: dict[str, Resource]) -> tuple[dict, tuple[M
     fallback = menu_doc.get("fallback")
     if fallback not in resources:
         c.fail("menu.yaml", "fallback", f"unknown resource {fallback!r}")
-    elif not (resources[fallback].always_open and resources[fallback].phone.startswith("+")):
+    elif not resources[fallback].is_24_7:
         c.fail("menu.yaml", "fallback", f"{fallback!r} must be a 24/7 resource with a phone number")
     return prompts, menu, fallback
 

@@ -3,18 +3,18 @@ import copy
 
 import pytest
 
-from bot.review import safety
-from bot.table.validation import build_table
+from bot.review import gate
+from bot.table.load import build_table
 
 
 def problems(docs, change):
     changed = copy.deepcopy(docs)
     change(changed)
-    return [str(p) for p in safety.problems(build_table(changed))]
+    return [str(p) for p in gate.problems(build_table(changed))]
 
 
 def test_the_default_table_is_safe(docs):
-    assert safety.problems(build_table(docs)) == []
+    assert gate.problems(build_table(docs)) == []
 
 
 def _no_number(docs):
@@ -64,9 +64,9 @@ def test_unsafe_tables_are_found(docs, change, expected):
 
 def test_a_new_kind_of_reply_is_checked_once_listed(docs, monkeypatch):
     table = build_table(docs)
-    monkeypatch.setattr(safety, "SMS_RENDERERS", [*safety.SMS_RENDERERS,
+    monkeypatch.setattr(gate, "SMS_RENDERERS", [*gate.SMS_RENDERERS,
                                                   lambda t: [("en", "en details", "Details: no number here.")]])
-    assert [str(p) for p in safety.problems(table)] == [
+    assert [str(p) for p in gate.problems(table)] == [
         "sms reply: en details: does not end with the 911 line", "sms reply: en details: carries no 24/7 number"]
 
 
@@ -109,12 +109,12 @@ def test_a_table_that_asks_for_a_word_twilio_swallows_is_refused(docs, change, e
 
 
 def test_the_shipped_table_asks_for_no_word_twilio_swallows(docs):
-    assert not [p for p in map(str, safety.problems(build_table(docs))) if "Twilio" in p]
+    assert not [p for p in map(str, gate.problems(build_table(docs))) if "Twilio" in p]
 
 
 def test_stop_may_be_named_and_lower_case_words_are_not_asks(docs):
     def opt_out_line(docs):
         docs["messages.yaml"]["en"]["automated"] = "No one reads these texts: call a number above. Text STOP to end."
     assert problems(docs, opt_out_line) == []
-    assert safety.asks_for("Text STOP to opt out. Help is here, any info you need, yes.") == []
-    assert safety.asks_for("Escriba AYUDA o INFO.") == ["INFO"]
+    assert gate.asks_for("Text STOP to opt out. Help is here, any info you need, yes.") == []
+    assert gate.asks_for("Escriba AYUDA o INFO.") == ["INFO"]

@@ -22,7 +22,7 @@ import phonenumbers
 from ..conversation import discreet, interpreters, menu, replies
 from ..conversation.spoken import Phone
 from ..phones import REGION, display
-from ..table.checker import Problem
+from ..table.problems import Problem
 from ..table.model import MENU_KEYS, TIMEZONE, Table
 from ..understanding.matching import Matcher
 from ..text import normalize
@@ -166,7 +166,7 @@ def _path_problem(path: Path, always: set[str]) -> str:
 
 def _always_numbers(table: Table) -> set[str]:
     """The phone numbers (E.164) of the lines open 24/7."""
-    return {r.phone for r in table.resources.values() if r.always_open and r.phone.startswith("+")}
+    return {r.phone for r in table.lines_24_7()}
 
 
 def _bad_numbers(text: str) -> list[str]:

@@ -1,24 +1,24 @@
 """Check the resource table's source documents and build a ``Table`` from them.
 
 Plain Python: parsed YAML documents in, a ``Table`` out, or a ``DataError`` listing every
-problem with the file, the entry and what is wrong. menu.yaml is checked in menu_validation.
+problem with the file, the entry and what is wrong. menu.yaml is read in load_menu.py.
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from .checker import Checker, DataError, Problem, unique_spellings
+from .problems import Checker, DataError, Problem, unique_spellings
 from ..text import normalize
-from .menu_validation import read_menu
-from .reach_validation import read_discreet, read_interpreting
+from .load_menu import read_menu
+from .load_reach import read_discreet, read_interpreting
 from ..phones import emergency_or_e164, short_code
 from .model import Example, Hours, Language, Organization, Resource, Table, Topic
 
 __all__ = ["FILES", "REPLY_TESTS", "ALL_FILES", "DataError", "Problem", "build_table"]
 
 FILES = ("languages.yaml", "organizations.yaml", "resources.yaml", "topics.yaml", "messages.yaml", "menu.yaml",
-         "discreet.yaml", "interpreters.yaml", "examples.yaml")  # discreet and interpreters: reach_validation.py
+         "discreet.yaml", "interpreters.yaml", "examples.yaml")  # discreet and interpreters: load_reach.py
 REPLY_TESTS = "reply_tests.yaml"  # part of the table too, but a folder may lack it (load-data keeps the live ones)
 ALL_FILES = FILES + (REPLY_TESTS,)  # every file load-data reads and export-data writes
 TEST_CHANNELS = ("sms", "voice")
@@ -145,7 +145,7 @@ def _topic(c: Checker, e: dict, resources: dict, organizations: dict) -> Topic:
     f, key = "topics.yaml", e["key"]
     refs = tuple(e.get("resources") or ())
     _check_refs(c, f, key, refs, resources)
-    if not any(resources[r].always_open and resources[r].phone.startswith("+") for r in refs if r in resources):
+    if not any(resources[r].is_24_7 for r in refs if r in resources):
         c.fail(f, key, "needs at least one 24/7 resource with a phone number")
     orgs = tuple(e.get("organizations") or ())
     for org in orgs:

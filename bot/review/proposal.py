@@ -1,5 +1,6 @@
-"""A proposed change to the resource table, as staff see it before saving: its problems, the
-entries it changes, and every reply and menu step that would read differently.
+"""A proposed change to the resource table, as staff and operators see it before it is saved: its
+problems, the entries it changes, the reply tests it fails, and every reply and menu step that would
+read differently.
 
 Plain Python: the current table and the new documents in, a ``Proposal`` out.
 """
@@ -13,12 +14,12 @@ from ..conversation import callsim, replies
 from ..table.changes import EntryChange, changes
 from ..table.files import docs_from_table
 from ..table.model import Table
-from ..table.validation import DataError, build_table
+from ..table.load import DataError, build_table
 from ..table.verification import clear_renumbered
 from ..understanding.classifier import Model
 from ..understanding.matching import Matcher
 from ..understanding.understander import Understander
-from . import replytests, safety
+from . import gate, replytests
 
 
 @dataclass(frozen=True)
@@ -39,15 +40,16 @@ class Proposal:
     failing: tuple[str, ...] = ()  # the new table's reply tests that fail, in words
 
 
-def propose(current: Table, new_docs: dict[str, Any], model: Model | None = None) -> Proposal:
-    """Check ``new_docs`` exactly as load-data does (and the safety check) and say what would change
-    against ``current``; a changed number loses its verification. The reply tests read texts with
-    ``model`` (the live classifier) when the topics stay the same, else with keywords and examples."""
+def propose(current: Table | None, new_docs: dict[str, Any], model: Model | None = None) -> Proposal:
+    """The one way a change to the table is judged (console saves, load-data, rollback): build
+    ``new_docs``, apply the safety check and parse the reply tests, and say what would change against
+    ``current`` (None: the database has no table yet); a changed number loses its verification. The
+    reply tests read texts with ``model`` (the live classifier), else with keywords and examples."""
     try:
         new = build_table(new_docs)
     except DataError as exc:
         return Proposal(None, tuple(map(str, exc.problems)), (), ())
-    unsafe = safety.problems(new)
+    unsafe = gate.problems(new)
     if unsafe:
         return Proposal(None, tuple(map(str, unsafe)), (), ())
     try:
@@ -57,6 +59,8 @@ def propose(current: Table, new_docs: dict[str, Any], model: Model | None = None
     new, unverified = clear_renumbered(current, new)
     failing = tuple(f"{r.case.channel.upper()} \"{r.case.given}\": {'; '.join(r.problems)}"
                     for r in replytests.run(new, Understander(new, model), cases) if not r.passed)
+    if current is None:
+        return Proposal(new, (), (), (), (), failing)
     return Proposal(new, (), tuple(changes(docs_from_table(current), docs_from_table(new))),
                     tuple(preview(current, new)), tuple(unverified), failing)
 

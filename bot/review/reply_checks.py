@@ -3,27 +3,20 @@ and how fresh each number's verification is. Plain Python: a table in, findings 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from datetime import date
 
 from ..conversation import replies, segments
 from ..phones import display
 from ..table.model import Table
-from .safety import EMERGENCY_ALONE
+from .findings import ERROR, OK, WARNING, Finding
+from .reach_checks import check_reach
+from .gate import EMERGENCY_ALONE
 
-ERROR, WARNING, OK = "error", "warning", "ok"
-
-
-@dataclass(frozen=True)
-class Finding:
-    level: str  # error | warning | ok
-    subject: str  # what was checked, e.g. "sms en HOTLINE+INFO"
-    detail: str
+__all__ = ["ERROR", "OK", "WARNING", "Finding", "check_table", "unverified"]
 
 
 def check_table(table: Table, today: date, verify_days: int = 90) -> list[Finding]:
     """Every reply (each set of topics, each language), then the resources' verification dates."""
-    from .reach import check_reach  # discreet and other-language replies (reach imports this module)
     return _replies(table) + check_reach(table) + unverified(table, today, verify_days)
 
 
@@ -31,7 +24,7 @@ def _replies(table: Table) -> list[Finding]:
     """Each possible SMS reply: within its segment budget (one topic: ``topic_segments``; several:
     ``max_segments``), GSM-7 where required, with a 24/7 number, "call 911" once and "no one reads"."""
     findings = []
-    always = [display(r.phone) for r in table.resources.values() if r.always_open and r.phone.startswith("+")]
+    always = [display(r.phone) for r in table.lines_24_7()]
     keys = [t.key for t in table.topics]
     for lang in table.languages.values():
         for n in range(len(keys) + 1):
