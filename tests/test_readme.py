@@ -54,6 +54,9 @@ def fresh_clone(tmp_path_factory):
         script = bin_dir / name
         script.write_text(f'#!/bin/sh\nexec "{sys.executable}" {run} "$@"\n')
         script.chmod(0o755)
+    (clone / "instance").mkdir()  # the trained models are a cache by content: shared, so trained once
+    (ROOT / "instance" / "models").mkdir(parents=True, exist_ok=True)
+    (clone / "instance" / "models").symlink_to(ROOT / "instance" / "models")
     return clone
 
 

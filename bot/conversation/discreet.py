@@ -93,18 +93,19 @@ def line(table: Table, resource: Resource, language: str) -> str:
         text=words["text"].format(text=phones.display(resource.text)) if resource.text else "")
 
 
-def every_reply(table: Table) -> Iterator[tuple[str, str, str]]:
-    """(language, what, reply) for every discreet reply of the table: the menu and each topic, for
-    the safety checks (a 24/7 number, 911, no forbidden word, within the segments)."""
+def every_reply(table: Table) -> Iterator[tuple[str, str, tuple[str, ...], str]]:
+    """(language, what, topics, reply) for every discreet reply of the table: the menu, each topic,
+    all topics and each line named, for the checks (a 24/7 number, 911, no forbidden word, segments)."""
     if table.discreet is None:
         return
+    keys = tuple(t.key for t in table.topics)
     for language in table.languages:
-        yield language, "discreet menu", sms(table, (), language)
-        for topic in table.topics:
-            yield language, f"discreet {topic.key}", sms(table, (topic.key,), language)
-        yield language, "discreet all topics", sms(table, tuple(t.key for t in table.topics), language)
+        yield language, "discreet menu", (), sms(table, (), language)
+        for key in keys:
+            yield language, f"discreet {key}", (key,), sms(table, (key,), language)
+        yield language, "discreet all topics", keys, sms(table, keys, language)
         for key in table.discreet.names:
-            yield language, f"discreet naming {key}", sms(table, (), language, details=(key,))
+            yield language, f"discreet naming {key}", (), sms(table, (), language, details=(key,))
 
 
 def _compose(table: Table, topics: Sequence[str], language: str, limit: int | None,
@@ -114,8 +115,10 @@ def _compose(table: Table, topics: Sequence[str], language: str, limit: int | No
     first = [line(table, table.resources[r], language) for r in named]
     shown: set[str] = set(named)
     if not topics:
-        lines = first + [words["menu"], *(line(table, table.resources[r], language)
-                                          for r in table.unmatched if r not in shown)]
+        rest = [line(table, table.resources[r], language) for r in table.unmatched if r not in shown]
+        lines = first + [words["menu"]] + rest
+        if first and limit is not None and segments("\n".join(lines + tail)) > limit:
+            lines = first + rest  # the keyword menu gives way to the line the text named
         return "\n".join(lines + tail)
     lines: list[str] = first
     for key in topics:

@@ -7,78 +7,31 @@ Rendered with the conversation's own functions, per channel:
 - every number in a reply or a step is well-formed;
 - no reply, prompt, topic name or card keyword asks people to text a word Twilio answers itself.
 
-To check a new kind of reply, add a renderer to ``SMS_RENDERERS`` (a table in, (label, text) pairs
-out: (language, label, text)) or a walk to ``CALL_RENDERERS`` (a table in, ``Path``s out).
+The replies and call paths come from ``renders`` (the one list every check walks).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Callable, Iterable, Iterator
 
 import phonenumbers
 
-from ..conversation import discreet, interpreters, menu, replies
+from ..conversation import menu
 from ..conversation.spoken import Phone
 from ..phones import REGION, display
+from ..table.model import Table
 from ..table.problems import Problem
-from ..table.model import MENU_KEYS, TIMEZONE, Table
-from ..understanding.matching import Matcher
 from ..text import normalize
+from . import renders
+from .renders import Path
 
 EMERGENCY = "911"
 EMERGENCY_ALONE = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911
-FAILED = ("busy", "no-answer", "failed", "canceled")  # how a connection can end without help
 # Twilio's reserved keywords (opt-out, opt-in, help): on a number with default handling Twilio answers them itself.
 TWILIO_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
                              "START", "UNSTOP", "YES", "HELP", "INFO"})
 OPT_OUT = "STOP"  # the one of them wording may name: how to opt out
 _CAPITALS = re.compile(r"[^\W\d_]+")  # the words of a text, to find the ones written in capitals
 _PHONE_LIKE = re.compile(r"(?<![\d+])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
-
-
-@dataclass(frozen=True)
-class Path:
-    label: str  # "en key 2, busy"
-    steps: tuple[menu.Step, ...]  # from the first step after the menu to the end (or a 24/7 connection)
-
-
-def sms_keyword_replies(table: Table) -> Iterator[tuple[str, str, str]]:
-    """The reply to no match, to each topic, and to all topics at once, in every language; and to a
-    text that names a line, alone, with the most urgent topic and with all topics."""
-    keys = [t.key for t in table.topics]
-    for lang in table.languages:
-        for topics in [(), *((k,) for k in keys), tuple(keys)]:
-            yield lang, f"{lang} {'+'.join(topics) or '(no match)'}", replies.sms(table, topics, lang)
-            if len(topics) != 1 or topics[0] == keys[0]:
-                for named in table.resources:
-                    yield (lang, f"{lang} {'+'.join(topics) or '(no match)'} naming {named}",
-                           replies.sms(table, topics, lang, (named,)))
-
-
-def call_menu_paths(table: Table) -> Iterator[Path]:
-    """Each language's menu, then each key it offers, a wrong key and silence to the last round;
-    each connection at several hours of the week, then every way it can fail."""
-    matcher = Matcher(table)
-    for lang in table.languages:
-        offered = [o.key for o in menu.options(table, lang)]
-        keys = offered + [k for k in sorted(MENU_KEYS) if k not in offered][:1]  # and a wrong key
-        for key in keys:
-            for when in _week():
-                step = menu.choose(table, matcher, lang, menu.MAX_ROUNDS, digits=key, now=when)
-                yield from _dial_paths(table, f"{lang} key {key}", (step,))
-        yield Path(f"{lang} silence", (menu.choose(table, matcher, lang, menu.MAX_ROUNDS),))
-
-
-def sms_reach_replies(table: Table) -> Iterator[tuple[str, str, str]]:
-    """Every discreet reply ("es discreet menu"), and every reply to a text in another language (an interpreter line)."""
-    yield from ((lang, f"{lang} {what}", text) for lang, what, text in discreet.every_reply(table))
-    yield from interpreters.every_reply(table)
-
-
-SMS_RENDERERS: list[Callable[[Table], Iterable[tuple[str, str, str]]]] = [sms_keyword_replies, sms_reach_replies]
-CALL_RENDERERS: list[Callable[[Table], Iterable[Path]]] = [call_menu_paths]
 
 
 def problems(table: Table) -> list[Problem]:
@@ -91,26 +44,24 @@ def problems(table: Table) -> list[Problem]:
             found.append(Problem("messages.yaml", f"{lang} danger", "does not say to call 911"))
         if EMERGENCY not in table.prompts["danger"][lang]:
             found.append(Problem("menu.yaml", f"prompts danger {lang}", "does not say to call 911"))
-    for render in SMS_RENDERERS:
-        for lang, label, text in render(table):
-            if not text:
-                continue
-            if not EMERGENCY_ALONE.search(text):
-                found.append(Problem("sms reply", label, "does not end with the 911 line"))
-            if not any(display(n) in text for n in always):
-                found.append(Problem("sms reply", label, "carries no 24/7 number"))
-            found += [Problem("sms reply", label, f"{n!r} is not a valid phone number") for n in _bad_numbers(text)]
-            found += [Problem("sms reply", label, f"asks to text {w}, which Twilio answers itself")
-                      for w in asks_for(text)]
+    for reply in renders.sms(table):
+        label, text = reply.label, reply.text
+        if not text:
+            continue
+        if not EMERGENCY_ALONE.search(text):
+            found.append(Problem("sms reply", label, "does not end with the 911 line"))
+        if not any(display(n) in text for n in always):
+            found.append(Problem("sms reply", label, "carries no 24/7 number"))
+        found += [Problem("sms reply", label, f"{n!r} is not a valid phone number") for n in _bad_numbers(text)]
+        found += [Problem("sms reply", label, f"asks to text {w}, which Twilio answers itself") for w in asks_for(text)]
     found += _twilio_words(table)
     for lang in table.languages:
         if EMERGENCY not in _heard(menu.menu_step(table, lang)):
             found.append(Problem("call", f"{lang} menu", "the greeting does not mention 911"))
-    for render in CALL_RENDERERS:
-        for path in render(table):
-            problem = _path_problem(path, always)
-            if problem:
-                found.append(Problem("call", path.label, problem))
+    for path in renders.calls(table):
+        problem = _path_problem(path, always)
+        if problem:
+            found.append(Problem("call", path.label, problem))
     return list(dict.fromkeys(found))
 
 
@@ -131,17 +82,6 @@ def _twilio_words(table: Table) -> list[Problem]:
     found += [Problem("menu.yaml", f"{where} {lang}", f"asks to text {w}, which Twilio answers itself")
               for where, texts in prompts for lang, text in texts.items() for w in asks_for(text)]
     return found
-
-
-def _dial_paths(table: Table, label: str, steps: tuple[menu.Step, ...]) -> Iterator[Path]:
-    """A path that reached a step; one path per way a connection in it can end badly."""
-    step = steps[-1]
-    if step.kind != "dial" or step.dial.phone in _always_numbers(table) or len(steps) > 4:
-        yield Path(label, steps)
-        return
-    for status in FAILED:
-        yield from _dial_paths(table, f"{label}, {status}",
-                               steps + (menu.dialed(table, step.language, step.dial.key, status),))
 
 
 def _path_problem(path: Path, always: set[str]) -> str:
@@ -186,9 +126,3 @@ def _heard(step: menu.Step) -> str:
     """Everything said in a step, numbers as written."""
     return " ".join("".join(p.display if isinstance(p, Phone) else p for p in s.parts)
                     for s in step.says + step.menu)
-
-
-def _week() -> list[datetime]:
-    """Monday to Sunday of a fixed week at 3:00 and at 12:00 (closed and open hours of most lines)."""
-    monday = datetime(2026, 1, 5, tzinfo=TIMEZONE)
-    return [monday + timedelta(days=d, hours=h) for d in range(7) for h in (3, 12)]

@@ -1,30 +1,16 @@
 """Checks of the replies that reach more people: every discreet reply (no forbidden word,
 a 24/7 number, 911, within its segments) and every interpreter reply. Plain Python; a part of
-``reply_checks.check_table``, so check-data, load-data and console saves all run it."""
+``reply_checks.check_table``, which check-data and the console's home page run."""
 from __future__ import annotations
 
-import re
-from typing import Iterator
-
-from ..conversation import discreet, interpreters, replies, segments
+from ..conversation import segments
 from ..phones import display
 from ..table.model import Table
 from ..table.load_reach import forbidden_in
 from ..understanding.language_id import unknown_models
+from . import renders
 from .findings import ERROR, OK, Finding
-
-EMERGENCY = re.compile(r"(?<!\d)911(?!\d)")  # 911 itself, not the end of (209) 948-1911
-
-
-def every_reply(table: Table) -> Iterator[tuple[str, str, str, int]]:
-    """(language, what, reply, segment limit) for every discreet and every other-language reply."""
-    if table.discreet is not None:
-        for language in table.languages:
-            for topics in [(), *((t.key,) for t in table.topics), tuple(t.key for t in table.topics)]:
-                what = f"discreet {'+'.join(topics) if len(topics) < 2 else 'all topics'}" if topics else "discreet menu"
-                yield language, what, discreet.sms(table, topics, language), replies.budget(table, topics, language)
-    for code, what, reply in interpreters.every_reply(table):
-        yield code, what, reply, table.interpreting.max_segments
+from .gate import EMERGENCY_ALONE
 
 
 def check_reach(table: Table) -> list[Finding]:
@@ -32,8 +18,10 @@ def check_reach(table: Table) -> list[Finding]:
     always = [display(r.phone) for r in table.lines_24_7()]
     findings = [Finding(ERROR, "interpreters.yaml", f"lingua-language-detector has no language {name!r}")
                 for name in unknown_models(table.interpreting)]
-    for language, what, reply, limit in every_reply(table):
-        problems = []
+    for rendered in renders.sms(table):
+        if rendered.kind not in ("discreet", "interpreter"):
+            continue
+        language, reply, limit, problems = rendered.language, rendered.text, rendered.limit, []
         if table.discreet is not None:
             words = sorted({w for lang in table.discreet.forbidden for w in forbidden_in(table.discreet, lang, reply)})
             if words:
@@ -42,9 +30,9 @@ def check_reach(table: Table) -> list[Finding]:
             problems.append(f"{segments.segments(reply)} segments, over the limit of {limit}")
         if language in table.languages and table.languages[language].gsm7 and segments.encoding(reply) != segments.GSM7:
             problems.append("not GSM-7")
-        if not any(number in reply for number in always) or not EMERGENCY.search(reply):
+        if not any(number in reply for number in always) or not EMERGENCY_ALONE.search(reply):
             problems.append("no 24/7 number or no 911")
-        subject = f"sms {language} {what}"
+        subject = f"sms {rendered.label}"
         findings.append(Finding(ERROR, subject, "; ".join(problems)) if problems
                         else Finding(OK, subject, segments.describe(reply)))
     return findings

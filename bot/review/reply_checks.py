@@ -2,12 +2,12 @@
 and how fresh each number's verification is. Plain Python: a table in, findings out."""
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 from ..conversation import replies, segments
 from ..phones import display
 from ..table.model import Table
+from . import renders
 from .findings import ERROR, OK, WARNING, Finding
 from .reach_checks import check_reach
 from .gate import EMERGENCY_ALONE
@@ -21,33 +21,30 @@ def check_table(table: Table, today: date, verify_days: int = 90) -> list[Findin
 
 
 def _replies(table: Table) -> list[Finding]:
-    """Each possible SMS reply: within its segment budget (one topic: ``topic_segments``; several:
-    ``max_segments``), GSM-7 where required, with a 24/7 number, "call 911" once and "no one reads"."""
+    """Each reply to a set of topics (``renders``): within its segment budget (one topic:
+    ``topic_segments``; several: ``max_segments``), GSM-7 where required, with a 24/7 number, "call
+    911" once and "no one reads"."""
     findings = []
     always = [display(r.phone) for r in table.lines_24_7()]
-    keys = [t.key for t in table.topics]
-    for lang in table.languages.values():
-        for n in range(len(keys) + 1):
-            for topics in itertools.combinations(keys, n):
-                reply = replies.sms(table, topics, lang.code)
-                subject = f"sms {lang.code} {'+'.join(topics) or '(no match)'}"
-                problems = []
-                limit = replies.budget(table, topics, lang.code)
-                if segments.segments(reply) > limit:
-                    problems.append(f"{segments.segments(reply)} segments, over the limit of {limit}")
-                for line in replies.closing(table, lang.code, reply.splitlines()[:-2]):
-                    if line not in reply:
-                        problems.append(f"no {line!r} line")
-                said = len(EMERGENCY_ALONE.findall(reply))
-                if said != 1:
-                    problems.append(f"says 911 {said} times, not once")
-                if lang.gsm7 and segments.encoding(reply) != segments.GSM7:
-                    bad = sorted({c for c in reply if segments.encoding(c) != segments.GSM7})
-                    problems.append(f"not GSM-7: {' '.join(bad)}")
-                if not any(number in reply for number in always):
-                    problems.append("no 24/7 number")
-                findings.append(Finding(ERROR, subject, "; ".join(problems)) if problems
-                                else Finding(OK, subject, segments.describe(reply)))
+    for rendered in renders.sms(table):
+        if rendered.kind != "topics":
+            continue
+        reply, subject, problems = rendered.text, f"sms {rendered.label}", []
+        if segments.segments(reply) > rendered.limit:
+            problems.append(f"{segments.segments(reply)} segments, over the limit of {rendered.limit}")
+        for line in replies.closing(table, rendered.language, reply.splitlines()[:-2]):
+            if line not in reply:
+                problems.append(f"no {line!r} line")
+        said = len(EMERGENCY_ALONE.findall(reply))
+        if said != 1:
+            problems.append(f"says 911 {said} times, not once")
+        if table.languages[rendered.language].gsm7 and segments.encoding(reply) != segments.GSM7:
+            bad = sorted({c for c in reply if segments.encoding(c) != segments.GSM7})
+            problems.append(f"not GSM-7: {' '.join(bad)}")
+        if not any(number in reply for number in always):
+            problems.append("no 24/7 number")
+        findings.append(Finding(ERROR, subject, "; ".join(problems)) if problems
+                        else Finding(OK, subject, segments.describe(reply)))
     return findings
 
 

@@ -6,13 +6,15 @@ which the other workers and the next start read instead of training again.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import pickle
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..table.model import Table
 from ..understanding.classifier import Model
@@ -46,10 +48,11 @@ def cached_model(key: str, folder: Path | None) -> Model | None:
 
 
 def trained_model(table: Table, folder: Path | None) -> tuple[str, Model]:
-    """The table's model: cached, or trained now (one training at a time in a process)."""
+    """The table's model: cached, or trained now (one training at a time in a process, and one per
+    content among the processes sharing ``folder``: the others wait and read its file)."""
     data = training_data(table)
     key = fingerprint(data)
-    with _TRAINING:
+    with _TRAINING, _folder_lock(folder, key):
         model = cached_model(key, folder)
         if model is None:
             log.info("training the classifier on %d examples", len(table.examples))
@@ -57,6 +60,24 @@ def trained_model(table: Table, folder: Path | None) -> tuple[str, Model]:
             MODELS[key] = model
             _save(folder, key, model)
     return key, model
+
+
+@contextmanager
+def _folder_lock(folder: Path | None, key: str) -> Iterator[None]:
+    """An exclusive lock on ``key`` among the processes that share ``folder`` (none without a folder)."""
+    lock = None
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = open(folder / f"{key}.lock", "a")
+        except OSError:  # not writable: this process trains on its own
+            lock = None
+    if lock is None:
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def build(table: Table, version: int | None, previous: Snapshot | None, folder: Path | None,

@@ -52,8 +52,8 @@ def test_normal_turns_it_off():
     assert discreet.turned(TABLE, "NORMAL") is False
 
 
-@pytest.mark.parametrize("language, what, reply", list(discreet.every_reply(TABLE)))
-def test_every_discreet_reply_is_safe(language, what, reply):
+@pytest.mark.parametrize("language, what, topics, reply", list(discreet.every_reply(TABLE)))
+def test_every_discreet_reply_is_safe(language, what, topics, reply):
     assert not forbidden_in(TABLE.discreet, language, reply), (what, reply)
     for words in TABLE.discreet.forbidden.values():  # no forbidden word of any language either
         assert not [w for w in words if f" {w.lower()} " in f" {reply.lower()} "], (what, reply)

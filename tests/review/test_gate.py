@@ -3,7 +3,7 @@ import copy
 
 import pytest
 
-from bot.review import gate
+from bot.review import gate, renders
 from bot.table.load import build_table
 
 
@@ -64,8 +64,8 @@ def test_unsafe_tables_are_found(docs, change, expected):
 
 def test_a_new_kind_of_reply_is_checked_once_listed(docs, monkeypatch):
     table = build_table(docs)
-    monkeypatch.setattr(gate, "SMS_RENDERERS", [*gate.SMS_RENDERERS,
-                                                  lambda t: [("en", "en details", "Details: no number here.")]])
+    monkeypatch.setattr(renders, "SMS_RENDERERS", [*renders.SMS_RENDERERS, lambda t: [
+        renders.Reply("en", "en details", "Details: no number here.", 2, "details")]])
     assert [str(p) for p in gate.problems(table)] == [
         "sms reply: en details: does not end with the 911 line", "sms reply: en details: carries no 24/7 number"]
 
