@@ -43,13 +43,16 @@ SETTINGS = {  # what every test app starts from, but its database
 
 
 def pytest_collection_modifyitems(config, items):
-    """On the PostgreSQL run (TEST_DATABASE_URL set), skip the tests that use no database: the SQLite
-    run has run them, and they would run the same."""
+    """On the PostgreSQL run (TEST_DATABASE_URL set), skip the tests that use no database, and those
+    marked ``once`` (what they test does not depend on it): the SQLite run has run them."""
     if os.environ.get("TEST_DATABASE_URL"):
         once = pytest.mark.skip(reason="uses no database: run once, on SQLite")
+        same = pytest.mark.skip(reason="marked once: what it tests does not depend on the database")
         for item in items:
             if not {"database_url", "seeded_database"} & set(item.fixturenames):
                 item.add_marker(once)
+            elif item.get_closest_marker("once"):
+                item.add_marker(same)
 
 
 def _server():

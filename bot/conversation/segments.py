@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 
 GSM7, UCS2 = "GSM-7", "UCS-2"
 
 
+@lru_cache(maxsize=4096)  # replies are composed from the table's wording: the same texts again and again
 def encoding(text: str) -> str:
     """GSM-7 when every character is in the GSM 03.38 alphabet, else UCS-2."""
     try:
@@ -24,6 +26,7 @@ def units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+@lru_cache(maxsize=4096)
 def segments(text: str) -> int:
     """How many SMS segments ``text`` is sent as."""
     single, part = (160, 153) if encoding(text) == GSM7 else (70, 67)

@@ -36,7 +36,16 @@ _PHONE_LIKE = re.compile(r"(?<![\d+])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.
 
 def problems(table: Table) -> list[Problem]:
     """Every way ``table`` would leave someone without a 24/7 number or the 911 line, or ask them to text a
-    word Twilio answers itself (empty: safe)."""
+    word Twilio answers itself (empty: safe). Judged once per table: a proposal, its save and the
+    snapshot of the same table share the verdict."""
+    key = ("gate.problems", tuple(renders.SMS_RENDERERS), tuple(renders.CALL_RENDERERS))
+    if key not in table.memo:
+        table.memo[key] = _problems(table)
+    return list(table.memo[key])
+
+
+def _problems(table: Table) -> list[Problem]:
+    """``problems``, worked out."""
     always = _always_numbers(table)
     found: list[Problem] = []
     for lang in table.languages:

@@ -5,6 +5,7 @@ Plain Python: documents (as in data/) in, the entries added, removed or changed 
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,8 +81,8 @@ def _given(row: dict) -> str:
 
 
 def _canonical(value: Any) -> str:
-    """A comparable form of an entry."""
-    return dump(value) if value is not None else ""
+    """A comparable form of an entry (fast: a table has thousands; a date and its YYYY-MM-DD text alike)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str) if value is not None else ""
 
 
 def in_words(found: list[EntryChange], most: int = 3) -> str:

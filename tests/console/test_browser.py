@@ -17,6 +17,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
+pytestmark = pytest.mark.once  # the pages and forms are the same on any database; run on SQLite
+
 
 @pytest.fixture
 def browser():

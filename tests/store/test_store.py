@@ -6,6 +6,7 @@ import time
 import uuid
 from dataclasses import replace
 
+import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from bot import create_app
@@ -104,6 +105,7 @@ def test_close_ends_the_threads_and_writes_what_was_pending(app_config):
     engine.dispose()
 
 
+@pytest.mark.once  # training is the same on any database
 def test_a_changed_table_is_trained_in_the_background_not_in_the_request(app_config):
     app = create_app({**app_config, "TRAIN_NEW_MODELS": True})
     store = app.extensions["store"]
