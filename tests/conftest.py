@@ -9,7 +9,11 @@ import json
 import os
 import shutil
 import re
+import socket
+import subprocess
+import sys
 import threading
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +21,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 import yaml
 from sqlalchemy import create_engine, make_url
 from sqlalchemy import text as sql
@@ -243,6 +248,35 @@ def login(client, add_staff):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def gunicorn():
+    """``gunicorn(env)``: serve ``bot:create_app()`` with 2 sync workers on a free loopback port with these
+    settings, once /healthz answers; its base URL. Stopped at the end of the test."""
+    servers = []
+
+    def serve(env: dict) -> str:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        servers.append(subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "bot:create_app()"],
+            cwd=DATA_DIR.parent, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    return base
+            except requests.RequestException:
+                pass
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.3)
+
+    yield serve
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..review import gate, proposal as proposals, reply_checks, replytests
-from ..table.changes import in_words
+from ..table.changes import EntryChange, in_words
 from ..table.files import docs_from_table, read_docs, write_docs
 from ..store import StaleTable, get_store
 from ..store.snapshots import build
@@ -49,10 +49,7 @@ def load_data(path: str | None, dry_run: bool, yes: bool) -> None:
         if not changes:
             click.echo(f"Nothing to change: the database already holds {path}.")
             return
-        click.echo(f"Loading {path} would change {len(changes)} entr{'y' if len(changes) == 1 else 'ies'}:")
-        for change in changes:
-            kind = "added" if change.old is None else "removed" if change.new is None else "changed"
-            click.echo(f"  {kind:8} {change.target}")
+        echo_changes(f"Loading {path}", changes)
         if dry_run:
             click.echo("Dry run: nothing changed.")
             return
@@ -157,6 +154,13 @@ def _read_or_exit(path: str, closing: str) -> Table:
         return table
     except DataError as exc:
         _exit_with(exc.problems, closing, path)
+
+
+def echo_changes(doing: str, changes: list[EntryChange]) -> None:
+    """"Loading data/ would change 2 entries:", then one line per entry: added, removed or changed."""
+    click.echo(f"{doing} would change {len(changes)} entr{'y' if len(changes) == 1 else 'ies'}:")
+    for change in changes:
+        click.echo(f"  {change.kind:8} {change.target}")
 
 
 def _exit_with(problems, closing: str, path: str):

@@ -10,6 +10,7 @@ from ..store.tables import load_docs, versions as stored_versions
 from ..review import proposal as proposals
 from ..table.changes import in_words
 from ..table.load import DataError
+from .data import echo_changes
 
 
 @click.command("versions")
@@ -54,10 +55,7 @@ def rollback(number: int, yes: bool) -> None:
     if not found:
         click.echo(f"Nothing to change: the live table (version {live}) already equals version {number}.")
         return
-    click.echo(f"Rolling back to version {number} would change {len(found)} entr{'y' if len(found) == 1 else 'ies'}:")
-    for change in found:
-        kind = "added" if change.old is None else "removed" if change.new is None else "changed"
-        click.echo(f"  {kind:8} {change.target}")
+    echo_changes(f"Rolling back to version {number}", found)
     for key in proposal.unverified:
         click.echo(f"The number of {key} changes: its verification date is cleared (verify it again).")
     if not yes:

@@ -80,8 +80,9 @@ def follow_release(session: Session, data_dir: str, check: Callable[[Table], lis
         return None
     try:
         table = build_table(carried_over(saved, read_docs(data_dir)))
-        if check(table):
-            raise DataError(check(table))
+        refused = check(table)
+        if refused:
+            raise DataError(refused)
     except DataError as exc:
         log.error("the live table fails today's checks, and so does data/ with the staff's entries:\n%s", exc)
         return None

@@ -20,6 +20,11 @@ class EntryChange:
     old: str | None  # the entry as YAML; None when it was added
     new: str | None  # None when it was removed
 
+    @property
+    def kind(self) -> str:
+        """"added", "removed" or "changed"."""
+        return "added" if self.old is None else "removed" if self.new is None else "changed"
+
 
 def dump(value: Any) -> str:
     """An entry as YAML, the way data/ writes it."""
@@ -89,7 +94,6 @@ def in_words(found: list[EntryChange], most: int = 3) -> str:
     """The changes in a few words: "changed resources.yaml: chest-of-hope-helpline; added 2 more"."""
     if not found:
         return "no entry changed"
-    words = [f"{'added' if c.old is None else 'removed' if c.new is None else 'changed'} {c.target}"
-             for c in found[:most]]
+    words = [f"{c.kind} {c.target}" for c in found[:most]]
     more = f"; and {len(found) - most} more" if len(found) > most else ""
     return "; ".join(words) + more
