@@ -1,6 +1,7 @@
 """Topics, language and "this phone is watched" learned from example texts: TF-IDF over word and
-character n-grams, one logistic regression per topic (per language, and one for a watched phone),
-thresholds chosen by cross-validation.
+character n-grams, one logistic regression per topic (per language, and one for a watched phone), and
+one over the sets of topics the examples carry; a text's topics are the set most likely to be answered
+right.
 
 scikit-learn only trains; a prediction is the text's sparse TF-IDF vector times the trained weight
 matrix (numpy), which is what keeps one text well under a millisecond. Training is deterministic:
@@ -8,6 +9,7 @@ the same examples give the same weights on every worker.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -18,12 +20,12 @@ import numpy as np
 from ..text import normalize
 
 CHAR_NGRAMS = (2, 5)  # character n-grams, inside and across word boundaries
-FOLDS = 4  # cross-validation folds for the thresholds
+FOLDS = 4  # cross-validation folds for the watched phone's threshold
 C = 8.0  # inverse regularization of each logistic regression
-RECALLED_FIRST = "DANGER"  # the topic whose recall matters most: a lower threshold, never crowded out
-BETA = {RECALLED_FIRST: 3.0}  # F-beta weight of recall when choosing a threshold (default below)
-RELATIVE = 0.6  # another topic also needs this share of the text's top score (fewer stray extra topics)
-DEFAULT_BETA = 1.5
+RECALLED_FIRST = "DANGER"  # the topic whose recall matters most
+MISSED_FIRST = 1.0  # what a reply that misses DANGER costs beyond being wrong (1: twice as bad)
+EXTRA_COST = 0.1  # what each topic a text did not need costs: a longer, less clear reply
+SET_SHARE = 0.5  # the set model's share of a set's probability; the rest: the topics' own, as if independent
 THRESHOLD_RANGE = (0.1, 0.7)
 LANGUAGE_CONFIDENCE = 0.65  # below this, the text says nothing clear about its language
 WATCHED_BETA = 3.0  # a watched phone: recall first (a false one costs plainer words, a miss can cost a life)
@@ -57,7 +59,12 @@ class Model:
     idf: np.ndarray
     weights: np.ndarray  # features x topics
     bias: np.ndarray
-    thresholds: np.ndarray
+    set_weights: np.ndarray  # features x the sets of topics the examples carry
+    set_bias: np.ndarray
+    members: np.ndarray  # sets x topics: 1 where the set has the topic
+    utility: np.ndarray  # sets x candidate replies: what answering with the candidate is worth
+    candidates: tuple[tuple[str, ...], ...]  # every set of topics a reply can answer
+    holding: np.ndarray  # candidates x topics: True where the candidate has the topic
     language_weights: np.ndarray  # features x languages
     language_bias: np.ndarray
     common: frozenset[str] = frozenset()  # words too common to say anything (the languages' hints)
@@ -89,11 +96,21 @@ class Model:
         logits = values @ self.weights[index] + self.bias
         return dict(zip(self.topics, (1.0 / (1.0 + np.exp(-logits))).tolist()))
 
-    def predict(self, scores: Mapping[str, float]) -> tuple[str, ...]:
-        """The topics whose score reaches their threshold and, but for DANGER, RELATIVE of the top score."""
-        top = max(scores.values(), default=0.0)
-        return tuple(t for t, limit in zip(self.topics, self.thresholds)
-                     if scores[t] >= limit and (t == RECALLED_FIRST or scores[t] >= RELATIVE * top))
+    def predict(self, scores: Mapping[str, float], vector: tuple[np.ndarray, np.ndarray],
+                given: Iterable[str] = ()) -> tuple[str, ...]:
+        """The candidate reply most likely right (a missed DANGER costs more) for a text's ``scores``
+        and ``vector``: the set model's probabilities blended with the topics' own. ``given``: topics
+        the reply has anyway (keywords), which every candidate keeps."""
+        index, values = vector
+        by_set = 1.0 / (1.0 + np.exp(-(values @ self.set_weights[index] + self.set_bias)))
+        by_set /= max(by_set.sum(), 1e-12)
+        own = np.array([scores[t] for t in self.topics])
+        apart = np.prod(np.where(self.members == 1, own, 1.0 - own), axis=1)
+        apart /= max(apart.sum(), 1e-12)
+        worth = (SET_SHARE * by_set + (1.0 - SET_SHARE) * apart) @ self.utility
+        kept = [self.topics.index(t) for t in given if t in self.topics]
+        worth[~self.holding[:, kept].all(axis=1)] = -np.inf
+        return self.candidates[int(worth.argmax())]
 
     def watched(self, norm: str, vector: tuple[np.ndarray, np.ndarray] | None = None) -> float:
         """The probability that a normalized text says the sender's phone is watched (0 without a model)."""
@@ -101,10 +118,6 @@ class Model:
             return 0.0
         index, values = vector if vector is not None else self.vector(norm)
         return float(1.0 / (1.0 + np.exp(-(values @ self.watched_weights[index] + self.watched_bias))))
-
-    def threshold(self, topic: str) -> float:
-        """The score a topic needs."""
-        return float(self.thresholds[self.topics.index(topic)])
 
     def language(self, norm: str, vector: tuple[np.ndarray, np.ndarray] | None = None) -> str | None:
         """The language a normalized text is written in, or None when it does not say (``vector``: its
@@ -135,24 +148,39 @@ def samples(examples: Iterable[Sequence], keywords: Mapping[str, Mapping[str, Se
     return [s for s in out if s.text]
 
 
+def rightness(wanted: frozenset[str], given: frozenset[str]) -> float:
+    """What a reply answering ``given`` is worth to a text that needs ``wanted``: 1 when right by
+    evaluate's rule (every wanted topic, at most one more), 0 when wrong, less when it misses DANGER,
+    and a little less for each topic it did not need."""
+    right = not wanted or (wanted <= given and len(given - wanted) <= 1)
+    return (float(right) - (MISSED_FIRST if RECALLED_FIRST in wanted - given else 0.0)
+            - EXTRA_COST * len(given - wanted))
+
+
 def train(topics: Sequence[str], languages: Sequence[str], data: Sequence[Sample],
           common: Iterable[str] = ()) -> Model:
-    """Fit the vectorizer, a logistic regression per topic, per language and for a watched phone;
-    thresholds by CV."""
+    """Fit the vectorizer, a logistic regression per topic, per language, for a watched phone and
+    over the sets of topics."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, lowercase=False)
     X = vectorizer.fit_transform([s.text for s in data])
     n_features = X.shape[1]
-    weights, bias, thresholds = np.zeros((n_features, len(topics))), np.zeros(len(topics)), []
+    weights, bias = np.zeros((n_features, len(topics))), np.zeros(len(topics))
     for j, topic in enumerate(topics):
-        fitted = _fit(X, np.array([topic in s.topics for s in data], dtype=int), BETA.get(topic, DEFAULT_BETA))
-        if fitted is None:  # no example (or only examples) of this topic: keywords only
-            bias[j], thresholds = -10.0, thresholds + [1.0]
+        y = np.array([topic in s.topics for s in data], dtype=int)
+        if y.min() == y.max():  # no example (or only examples) of this topic: keywords only
+            bias[j] = -10.0 if y.max() == 0 else 10.0
             continue
-        weights[:, j], bias[j], threshold = fitted
-        thresholds.append(threshold)
+        model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced").fit(X, y)
+        weights[:, j], bias[j] = model.coef_[0], model.intercept_[0]
+    sets = sorted({tuple(t for t in topics if t in s.topics) for s in data})
+    set_weights, set_bias = _fit_sets(X, [sets.index(tuple(t for t in topics if t in s.topics)) for s in data],
+                                      len(sets))
+    candidates = tuple(c for n in range(len(topics) + 1) for c in itertools.combinations(topics, n))
+    utility = np.array([[rightness(frozenset(s), frozenset(c)) for c in candidates] for s in sets])
+    members = np.array([[t in s for t in topics] for s in sets], dtype=float).reshape(len(sets), len(topics))
     watched = _fit(X, np.array([s.watched for s in data], dtype=int), WATCHED_BETA)
     lang_weights, lang_bias = np.zeros((n_features, len(languages))), np.zeros(len(languages))
     y_lang = np.array([languages.index(s.language) if s.language in languages else -1 for s in data])
@@ -162,8 +190,26 @@ def train(topics: Sequence[str], languages: Sequence[str], data: Sequence[Sample
             model = LogisticRegression(C=C, solver="liblinear").fit(X, y)
             lang_weights[:, j], lang_bias[j] = model.coef_[0], model.intercept_[0]
     return Model(tuple(topics), tuple(languages), dict(vectorizer.vocabulary_), vectorizer.idf_.copy(),
-                 weights, bias, np.array(thresholds), lang_weights, lang_bias, frozenset(common),
-                 *(watched if watched is not None else (None, 0.0, 1.0)))
+                 weights, bias, set_weights, set_bias, members, utility, candidates,
+                 np.array([[t in c for t in topics] for c in candidates], dtype=bool).reshape(len(candidates), -1),
+                 lang_weights, lang_bias,
+                 frozenset(common), *(watched if watched is not None else (None, 0.0, 1.0)))
+
+
+def _fit_sets(X, y: Sequence[int], count: int) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic regression per set of topics the examples carry, one against the rest (liblinear:
+    seconds where one multinomial regression takes most of a minute); ``predict`` normalizes them."""
+    from sklearn.linear_model import LogisticRegression
+
+    weights, bias = np.zeros((X.shape[1], count)), np.full(count, -30.0)
+    y = np.asarray(y)
+    for j in range(count):
+        if (y == j).all():
+            bias[j] = 30.0
+        elif (y == j).any():
+            model = LogisticRegression(C=C, solver="liblinear").fit(X, (y == j).astype(int))
+            weights[:, j], bias[j] = model.coef_[0], model.intercept_[0]
+    return weights, bias
 
 
 def _fit(X, y: np.ndarray, beta: float) -> tuple[np.ndarray, float, float] | None:

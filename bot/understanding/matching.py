@@ -23,7 +23,7 @@ class Match:
     language: str | None  # the one language the words were clearly in, if any
     switch: str | None = None  # a language the sender asked for ("ESPAÑOL")
     keywords: tuple[tuple[str, str], ...] = ()  # (keyword as found, topic): why each topic matched
-    scores: tuple[tuple[str, float, float], ...] = ()  # (topic, the model's score, its threshold)
+    scores: tuple[tuple[str, float, bool], ...] = ()  # (topic, the model's score, picked by the model)
     example: bool = False  # the text is one of the table's examples: its topics, exactly
     details: tuple[str, ...] = ()  # resources the text names ("chest of hope"): give their details
     watched: bool = False  # the text says someone else reads the sender's phone: discreet replies

@@ -14,7 +14,8 @@ from .line_names import LineNames
 from .matching import Match, Matcher
 from ..text import REMEMBERED_LENGTH, normalize, tokens
 
-MODEL_VERSION = "4"  # bump when the features or the training change: old cached models are dropped
+MODEL_VERSION = "5"  # bump when the features or the training change: old cached models are dropped
+EXPLAINED_SCORE = 0.25  # a topic the model did not pick is explained from this score on
 REMEMBERED_TEXTS = 4096  # readings of short texts kept per snapshot, by normalized text ("help" repeats)
 
 
@@ -95,9 +96,9 @@ class Understander:
         if self.model is not None and norm:
             vector = self.model.vector(norm)  # once, for the topics, the language and a watched phone
             by_topic = self.model.scores(norm, vector)
-            if self.model.knows(norm):
-                topics.update(self.model.predict(by_topic))
-            scores = tuple((t, round(s, 3), self.model.threshold(t)) for t, s in by_topic.items())
+            picked = self.model.predict(by_topic, vector, topics) if self.model.knows(norm) else ()
+            topics.update(picked)
+            scores = tuple((t, round(s, 3), t in picked) for t, s in by_topic.items())
             language = self.model.language(norm, vector) or found.language
             watched = self.model.watched(norm, vector)
         topics.update(self._safety(norm))
@@ -127,9 +128,9 @@ def explain(match: Match) -> list[str]:
     if match.example:
         return [f"this exact text is an example of: {', '.join(match.topics) or 'no topic'}"]
     lines = [f"keyword {phrase!r} -> {topic}" for phrase, topic in match.keywords]
-    for topic, score, limit in sorted(match.scores, key=lambda s: -s[1]):
-        if score >= limit or score >= limit / 2:
-            lines.append(f"model {topic}: {score:.2f} (needs {limit:.2f}){'' if score >= limit else ', not enough'}")
+    for topic, score, picked in sorted(match.scores, key=lambda s: -s[1]):
+        if picked or score >= EXPLAINED_SCORE:
+            lines.append(f"model {topic}: {score:.2f} ({'picked' if picked else 'not picked'})")
     if match.switch:
         lines.append(f"asks for language {match.switch}")
     if match.watched:
@@ -137,4 +138,4 @@ def explain(match: Match) -> list[str]:
                      else "says the phone is watched")
     if match.details:
         lines.append(f"names a line: {', '.join(match.details)}")
-    return lines or ["no keyword, and no topic scored near its threshold"]
+    return lines or ["no keyword, and the model picked no topic"]

@@ -194,6 +194,6 @@ def test_sms_explain_says_why(app, runner):
     output = runner.invoke(args=["sms", "I need a shelter, my boss took my passport", "--explain"]).output
     assert "--- topics: " in output and "HOUSING" in output
     assert "keyword 'shelter' -> HOUSING" in output
-    assert "model HOTLINE:" in output and "(needs 0." in output
+    assert "model HOTLINE:" in output and "(picked)" in output
     plain = runner.invoke(args=["sms", "I need a shelter"]).output
     assert "keyword" not in plain

@@ -37,7 +37,8 @@ def model(data):
 def test_training_is_deterministic(data, model):
     again = classifier.train(TOPICS, ["en", "es"], data)
     assert again.vocabulary == model.vocabulary
-    assert np.array_equal(again.weights, model.weights) and np.array_equal(again.thresholds, model.thresholds)
+    assert np.array_equal(again.weights, model.weights) and np.array_equal(again.set_weights, model.set_weights)
+    assert again.candidates == model.candidates and np.array_equal(again.utility, model.utility)
 
 
 def test_scores_from_the_weights_equal_scikit_learn(data, model):
@@ -51,11 +52,33 @@ def test_scores_from_the_weights_equal_scikit_learn(data, model):
         assert model.scores(norm)["HOTLINE"] == pytest.approx(expected, abs=1e-9)
 
 
+def picked(model, text, given=()):
+    norm = normalize(text)
+    vector = model.vector(norm)
+    return model.predict(model.scores(norm, vector), vector, given)
+
+
 def test_it_generalizes_past_its_examples(model):
-    scores = model.scores(normalize("my employer keeps my passport and doesnt pay me"))
-    assert scores["HOTLINE"] >= model.threshold("HOTLINE") > scores["HOUSING"]
+    assert {"HOTLINE"} <= set(picked(model, "my employer keeps my passport and doesnt pay me")) <= {"HOTLINE", "DANGER"}
+    assert "DANGER" in picked(model, "he has a knife and says he will kill me")
+    assert "HOUSING" in picked(model, "no tengo lugar para dormir con mis hijos")
+    assert "HOTLINE" not in picked(model, "no tengo lugar para dormir con mis hijos")
     assert model.language(normalize("necesito un lugar donde dormir")) == "es"
     assert model.language(normalize("i need somewhere to sleep")) == "en"
+
+
+def test_a_topic_the_reply_has_anyway_is_kept(model):
+    """Keyword topics are given: the model picks what to add to them, never drops them."""
+    assert {"HOTLINE", "HOUSING"} <= set(picked(model, "my employer keeps my passport and doesnt pay me", {"HOUSING"}))
+
+
+def test_the_reply_is_worth_most_when_right_and_missing_danger_costs_most():
+    rightness, danger = classifier.rightness, frozenset({"DANGER"})
+    assert rightness(frozenset({"HOTLINE"}), frozenset({"HOTLINE"})) == 1.0
+    assert rightness(frozenset({"HOTLINE"}), frozenset({"HOTLINE", "DANGER"})) == 1.0 - classifier.EXTRA_COST
+    assert rightness(frozenset({"HOTLINE"}), frozenset({"HOTLINE", "DANGER", "HOUSING"})) < 0
+    assert rightness(danger, frozenset({"HOTLINE"})) < rightness(frozenset({"HOTLINE"}), danger) <= 0
+    assert rightness(frozenset(), frozenset()) == 1.0 > rightness(frozenset(), danger) > 0
 
 
 def test_texts_without_letters_say_nothing(model):
