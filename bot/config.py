@@ -34,6 +34,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         PROXY_FIX=_int("PROXY_FIX", env("PROXY_FIX", "0")),
         DATA_DIR=env("DATA_DIR") or str(ROOT / "data"),
         TABLE_REFRESH_SECONDS=_int("TABLE_REFRESH_SECONDS", env("TABLE_REFRESH_SECONDS", "2")),
+        SENDER_REFRESH_SECONDS=_seconds("SENDER_REFRESH_SECONDS", env("SENDER_REFRESH_SECONDS", "1")),
         TRAIN_NEW_MODELS=_flag("TRAIN_NEW_MODELS", env("TRAIN_NEW_MODELS", "1")),  # off: a changed table keeps its model
         VERIFY_DAYS=_int("VERIFY_DAYS", env("VERIFY_DAYS", "90")),
         RATE_LIMIT=_int("RATE_LIMIT", env("RATE_LIMIT", "30")),  # replies per sender per window

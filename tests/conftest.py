@@ -41,6 +41,7 @@ SETTINGS = {  # what every test app starts from, but its database
     "SECRET_KEY": "test-secret-key",
     "SENDER_HASH_KEY": "test-sender-hash-key",
     "TABLE_REFRESH_SECONDS": 0,  # each request sees the table's newest version
+    "SENDER_REFRESH_SECONDS": 0,  # each text reads what changed since (tests/store/test_live_senders.py: in the background)
     "TRAIN_NEW_MODELS": False,  # a changed table keeps the model (tests/store/test_store.py retrains)
     "WRITE_BATCH_SECONDS": 0,  # write counts and answered MessageSids at once
     "SESSION_COOKIE_SECURE": False,  # the test client talks plain http

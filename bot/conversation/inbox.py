@@ -2,10 +2,11 @@
 
 Shared by the /sms webhook, the `flask sms` command and the console's SMS simulator, so all
 three answer exactly alike. Real texts also get: the same answer again for a MessageSid that
-Twilio retries (counted once), a per-sender reply limit, and usage counts. The hot path is one
-read; MessageSids and counts are written in batches (``store.pending``), sender state only when
-it changes. A database error never stops the reply: it is logged (without the number or the
-text) and the bot answers, discreetly, since it cannot know who is watched.
+Twilio retries (counted once), a per-sender reply limit, and usage counts. The hot path reads
+this worker's memory (``store.live_senders``), not the database; MessageSids and counts are
+written in batches (``store.pending``), sender state at once when it changes. A database error
+never stops the reply: it is logged (without the number or the text), and a sender the worker
+does not know is answered discreetly, since it cannot know who is watched.
 """
 from __future__ import annotations
 
@@ -13,12 +14,10 @@ import logging
 import time
 from dataclasses import dataclass, replace
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from . import texting
 from ..phones import sender_hash
 from ..privacy import keyed_hash
-from ..store import Snapshot, Store, messages, senders
+from ..store import Remembered, Snapshot, Store
 
 log = logging.getLogger(__name__)
 DETAIL = "+"  # marks a named resource among an answered MessageSid's topics ("INFO,+chest-of-hope-helpline")
@@ -32,11 +31,12 @@ class Limit:
 
 @dataclass(frozen=True)
 class Known:
-    """What the database (and this process's pending writes) know about a text before answering."""
+    """What this worker knows about a text before answering (its memory and pending writes)."""
 
     earlier: dict | None  # the answer already given to this MessageSid
     state: texting.SenderState
     replies: int  # replies the sender got in the current window
+    unknown: bool = False  # the state is the safe default: the database was not read
 
 
 def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: str = "",
@@ -55,7 +55,12 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
     if known.earlier is not None:  # Twilio retried: the same answer again, counted once
         return _again(snapshot, known.earlier, budget)
     outcome = texting.answer(snapshot.table, snapshot.understander, body, known.state, opt_out_type, language, budget)
-    if sender and (outcome.state.opted_out != known.state.opted_out
+    if sender and known.unknown:  # only what the text itself chose is kept, never the discreet default
+        chosen = texting.answer(snapshot.table, snapshot.understander, body, texting.SenderState(), opt_out_type,
+                                language, budget).state
+        if chosen.opted_out or chosen.discreet:  # STOP, QUIET, "he reads my texts" during an outage
+            _save(store, sender, chosen, simulated)
+    elif sender and (outcome.state.opted_out != known.state.opted_out
                    or outcome.state.discreet != known.state.discreet):  # discreet, like STOP
         _save(store, sender, outcome.state, simulated)  # STOP and START are written at once
         store.pending.remember_language(sender, simulated, None)
@@ -83,26 +88,23 @@ def first_text(store: Store, body: str) -> texting.Outcome | None:
 
 
 def _known(store: Store, sender: str | None, sid: str | None, window: int | None, simulated: bool) -> Known:
-    """One read: an earlier answer to this MessageSid, the sender's state and reply count."""
-    pending = store.pending.answer(sid) if sid else None
-    if pending is not None:
-        return Known(pending, texting.SenderState(), 0)
-    spooled = store.spool.get(sender, simulated) if sender else None  # an opt-out not yet written
-    try:
-        found = store.read(messages.lookup, sid, sender, window, simulated)  # bounded in time
-    except SQLAlchemyError as exc:  # who is watched is unknown: discreet wording is the safe default
-        log.warning("database unavailable for an sms (%s); answering discreetly without sender state",
-                    type(exc).__name__)
-        return Known(None, texting.SenderState(opted_out=bool(spooled), discreet=True), 0)
-    if spooled is not None:
-        found = {**found, "opted_out": spooled}
-    earlier = None if found["topics"] is None else {
-        "topics": found["topics"], "language": found["answer_language"], "silent": found["silent"],
-        "discreet": bool(found["answer_discreet"])}
-    state = texting.SenderState(found["language"], bool(found["opted_out"]), bool(found["discreet"]))
-    if sender:
-        state = replace(state, language=store.pending.language(sender, simulated) or state.language)
-    return Known(earlier, state, found["replies"] or 0)
+    """From this worker's memory: an earlier answer to this MessageSid, the sender's state and reply
+    count. A sender whose state is unknown (the database was not read) gets discreet wording: who is
+    watched is unknown."""
+    earlier = store.answered(sid) if sid else None
+    if earlier is not None:
+        return Known({"topics": earlier["topics"], "language": earlier["language"], "silent": earlier["silent"],
+                      "discreet": bool(earlier["discreet"])}, texting.SenderState(), 0)
+    if not sender:
+        return Known(None, texting.SenderState(), 0)
+    held = store.sender(sender, simulated)
+    if held is None:
+        log.warning("sender state unknown (the database was not read); answering discreetly")
+        state = texting.SenderState(discreet=True)
+    else:
+        state = texting.SenderState(held.language, held.opted_out, held.discreet)
+    state = replace(state, language=store.pending.language(sender, simulated) or state.language)
+    return Known(None, state, store.replies(sender, window) if window is not None else 0, held is None)
 
 
 def _again(snapshot: Snapshot, earlier: dict, budget: bool = True) -> texting.Outcome:
@@ -122,15 +124,9 @@ def _worth_saving(old: texting.SenderState, new: texting.SenderState, default: s
 
 
 def _save(store: Store, sender: str, state: texting.SenderState, simulated: bool) -> None:
-    """Remember the sender's new state at once (an opt-out must hold): in the database within the
-    deadline, else in the spool until the database is back."""
-    try:
-        store.write(senders.save, sender, state.language, state.opted_out, simulated, state.discreet)
-    except SQLAlchemyError as exc:
-        log.warning("could not save sender state (%s); spooled until the database is back", type(exc).__name__)
-        store.spool.put(sender, simulated, state.opted_out)
-    else:
-        store.spool.drop(sender, simulated)
+    """Remember the sender's new choice at once (an opt-out must hold): in this worker's memory, and
+    in the database within the deadline, else in the spool until the database is back."""
+    store.save_sender(sender, simulated, Remembered(state.language, state.opted_out, state.discreet))
 
 
 def _count(store: Store, outcome: texting.Outcome) -> None:

@@ -20,6 +20,12 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError, Ti
 log = logging.getLogger(__name__)
 WORKERS = 8  # threads that run database calls for one process
 TRIPS = (OperationalError, InterfaceError, PoolTimeout, OSError)  # a sick database, not a refused write
+CONFLICTS = ("40P01", "40001")  # deadlock, serialization failure: the database is well, try again
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """True for a deadlock or serialization failure between two writers (PostgreSQL's SQLSTATE)."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in CONFLICTS
 
 
 class DatabaseUnavailable(SQLAlchemyError):
@@ -102,7 +108,8 @@ class Breaker:
             self.trip(f"no answer within {deadline or self.deadline:g} s")
             raise DatabaseUnavailable("the database did not answer in time") from None
         except TRIPS as exc:
-            self.trip(type(exc).__name__)
+            if not is_conflict(exc):
+                self.trip(type(exc).__name__)
             raise
 
     def trip(self, why: str) -> None:

@@ -1,11 +1,13 @@
 """The database extension: engine and sessions, reads and writes bounded in time, the background
-threads' lifetimes. Every call on a webhook's path goes through ``Store.guard`` (``breaker``): bounded
-in time, and skipped while the database is held to be down; an opt-out that could not be written
-waits in ``Store.spool``. The live table is the other half (``live_table.LiveTable``).
+threads' lifetimes. Every database call goes through ``Store.guard`` (``breaker``): bounded in time,
+and skipped while the database is held to be down. The live table (``live_table.LiveTable``) and the
+senders' state (``live_senders.LiveSenders``) are the other halves: both held in memory, so a
+webhook's path makes no database call but a sender's changed choice.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from contextlib import contextmanager
 from datetime import timedelta
@@ -17,16 +19,20 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import senders
 from .breaker import Breaker
 from .engine import make_engine
+from .live_senders import LiveSenders
 from .live_table import Check, LiveTable
 from .pending import Pending
+from .sender_memory import SenderMemory
 from .snapshots import Builder, Snapshot
 from .spool import Spool
 
 
-class Store(LiveTable):
+log = logging.getLogger("bot.store")
+
+
+class Store(LiveTable, LiveSenders):
     """The database extension: ``Store(check).init_app(app)``; ``get_store()`` finds it again."""
 
     def __init__(self, check: Check | None = None):
@@ -34,7 +40,7 @@ class Store(LiveTable):
         self.check = check or (lambda table: [])
 
     def init_app(self, app: Flask) -> None:
-        """Connect to DATABASE_URL, make sure the table is there, and build the snapshot."""
+        """Connect to DATABASE_URL, make sure the table is there, build the snapshot, read the senders."""
         url = app.config["DATABASE_URL"]
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -46,8 +52,12 @@ class Store(LiveTable):
         self.guard = Breaker(self._ping, app.config["DATABASE_DEADLINE_SECONDS"], on_recover=self._catch_up)
         name = hashlib.sha256(url.encode()).hexdigest()[:12]  # one spool per database
         self.spool = Spool(Path(app.instance_path) / f"optout-spool-{name}.json")
-        self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"],
-                               timedelta(hours=app.config["RETENTION_HOURS"]), self.guard)
+        retention = timedelta(hours=app.config["RETENTION_HOURS"])
+        self.memory, self.owed = SenderMemory(retention), {}
+        self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"], retention, self.guard,
+                               self.memory.written)
+        self.sender_seconds, self.window_seconds = app.config["SENDER_REFRESH_SECONDS"], app.config["RATE_LIMIT_SECONDS"]
+        self.sender_rounds = Builder(self._sender_round, max(self.sender_seconds, 0.2))
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -55,6 +65,7 @@ class Store(LiveTable):
         self.builder = Builder(self._background, max(self.refresh_seconds, 0.2))
         app.extensions["store"] = self
         self.start(seed=app.config["LOAD_DATA_IF_EMPTY"])
+        self._sender_round()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -100,16 +111,23 @@ class Store(LiveTable):
             connection.execute(text("SELECT 1"))
 
     def _catch_up(self) -> None:
-        """The database is back: write the spooled opt-outs and what is pending."""
+        """The database is back: write the spooled sender changes and what is pending."""
         with self.session() as session:
-            self.spool.replay(lambda sender, simulated, opted_out:
-                              senders.save_opt_out(session, sender, opted_out, simulated))
+            self._replay_spool(session)
         self.pending.flush()
+
+    def _sender_round(self) -> None:
+        """One round of following the senders; a database that does not answer is logged."""
+        try:
+            self.refresh_senders()
+        except SQLAlchemyError as exc:
+            log.debug("could not read sender state (%s); answering from memory", type(exc).__name__)
 
     def close(self) -> None:
         """Stop the background threads, write what is pending and close the connections (an app
         that is done: a test's, or a worker's at exit)."""
         self.builder.stop()
+        self.sender_rounds.stop()
         self.pending.close()
         self.guard.close()
         self.engine.dispose()

@@ -6,54 +6,39 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .models import AnsweredMessage, RateWindow, Sender, SimulatedSender, UsageCount, utcnow
+from .models import AnsweredMessage, RateWindow, UsageCount, utcnow
 
 
-def lookup(connection, sid: str | None, sender: str | None, window: int | None,
-           simulated: bool = False) -> dict:
-    """In one statement: the earlier answer to a (hashed) MessageSid (topics, language, silent),
-    the sender's state (language, opted_out) and their replies in ``window``; None where unknown."""
-    statement = _LOOKUP[simulated]
-    row = connection.execute(statement, {"sid": sid, "sender": sender, "window": window}).one()
-    return row._asdict()
+def answered_since(connection, since: datetime | None) -> list[dict]:
+    """The answers to MessageSids kept since ``since`` (None: all kept), oldest first."""
+    statement = select(AnsweredMessage.id, AnsweredMessage.topics, AnsweredMessage.language,
+                       AnsweredMessage.silent, AnsweredMessage.discreet, AnsweredMessage.created_at)
+    if since is not None:
+        statement = statement.where(AnsweredMessage.created_at >= since)
+    return [row._asdict() for row in connection.execute(statement.order_by(AnsweredMessage.created_at))]
 
 
-def _lookup_statement(model) -> Select:
-    """The one-row SELECT of ``lookup`` for real or simulated senders."""
-    sid, sender, window = bindparam("sid"), bindparam("sender"), bindparam("window")
-
-    def one(column, *where):
-        return select(column).where(*where).scalar_subquery()
-
-    return select(
-        one(AnsweredMessage.topics, AnsweredMessage.id == sid).label("topics"),
-        one(AnsweredMessage.language, AnsweredMessage.id == sid).label("answer_language"),
-        one(AnsweredMessage.silent, AnsweredMessage.id == sid).label("silent"),
-        one(AnsweredMessage.discreet, AnsweredMessage.id == sid).label("answer_discreet"),
-        one(model.language, model.id == sender).label("language"),
-        one(model.opted_out, model.id == sender).label("opted_out"),
-        one(model.discreet, model.id == sender).label("discreet"),
-        one(RateWindow.count, RateWindow.sender == sender, RateWindow.window == window).label("replies"),
-    )
-
-
-_LOOKUP = {False: _lookup_statement(Sender), True: _lookup_statement(SimulatedSender)}
+def window_counts(connection, window: int) -> dict[tuple[str, int], int]:
+    """Every sender's reply count in ``window``."""
+    statement = select(RateWindow.sender, RateWindow.count).where(RateWindow.window == window)
+    return {(sender, window): count for sender, count in connection.execute(statement)}
 
 
 def write_answers(session: Session, rows: Iterable[dict]) -> None:
     """Keep answered MessageSids; one already kept (another instance's) stays as it is."""
-    rows = list(rows)
+    rows = sorted(rows, key=lambda row: row["id"])  # every worker takes rows in one order: no deadlock
     if rows:
         session.execute(upsert(session, AnsweredMessage).on_conflict_do_nothing(), rows)
 
 
 def add_replies(session: Session, counts: Counter[tuple[str, int]], now: datetime | None = None) -> None:
     """Add reply counts per (sender, window)."""
-    rows = [{"sender": s, "window": w, "count": n, "created_at": now or utcnow()} for (s, w), n in counts.items()]
+    rows = [{"sender": s, "window": w, "count": n, "created_at": now or utcnow()}
+            for (s, w), n in sorted(counts.items())]  # one order in every worker: no deadlock
     if rows:
         stmt = upsert(session, RateWindow)
         session.execute(stmt.on_conflict_do_update(index_elements=["sender", "window"],
@@ -62,7 +47,7 @@ def add_replies(session: Session, counts: Counter[tuple[str, int]], now: datetim
 
 def add_usage(session: Session, counts: Counter[tuple[date, str, str]]) -> None:
     """Add usage counts per (day, kind, key)."""
-    rows = [{"day": d, "kind": k, "key": key, "count": n} for (d, k, key), n in counts.items()]
+    rows = [{"day": d, "kind": k, "key": key, "count": n} for (d, k, key), n in sorted(counts.items())]
     if rows:
         stmt = upsert(session, UsageCount)
         session.execute(stmt.on_conflict_do_update(index_elements=["day", "kind", "key"],

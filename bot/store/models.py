@@ -35,7 +35,8 @@ class _SenderColumns:
     language: Mapped[str | None] = mapped_column(String(8))
     opted_out: Mapped[bool] = mapped_column(default=False)
     discreet: Mapped[bool] = mapped_column(default=False)  # discreet replies until turned off
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow,
+                                                 index=True)  # workers read what changed
 
 
 class Sender(_SenderColumns, Base):
@@ -91,7 +92,7 @@ class RateWindow(Base):
 
     __tablename__ = "rate_window"
     sender: Mapped[str] = mapped_column(String(64), primary_key=True)
-    window: Mapped[int] = mapped_column(Integer, primary_key=True)  # window number since the epoch
+    window: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)  # window number since the epoch
     count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 

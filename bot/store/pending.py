@@ -21,21 +21,26 @@ from sqlalchemy.orm import sessionmaker
 
 from ..table.model import TIMEZONE
 from . import messages, senders
+from .breaker import is_conflict
 from .models import utcnow
 
 log = logging.getLogger(__name__)
 PURGE_SECONDS = 600
 KEEP = 50_000  # pending MessageSids, reply counts or languages kept while the database is down
+CONFLICT_TRIES = 3  # a batch that meets another worker's (deadlock, serialization) is tried again
 
 
 class Pending:
     """Counts and answers not yet written; flushed by a timer thread, and at exit."""
 
-    def __init__(self, sessions: sessionmaker, flush_seconds: float, retention: timedelta, guard=None):
+    def __init__(self, sessions: sessionmaker, flush_seconds: float, retention: timedelta, guard=None,
+                 written=None):
         """Start empty; flush what is left when the process exits. With a ``guard`` (``breaker.Breaker``)
-        a flush is bounded in time and skipped while the database is down."""
+        a flush is bounded in time and skipped while the database is down; ``written(answers, replies,
+        languages)``
+        hears what each flush wrote (``SenderMemory.written``)."""
         self.sessions, self.flush_seconds, self.retention = sessions, flush_seconds, retention
-        self.guard = guard
+        self.guard, self.written = guard, written
         self.usage: Counter[tuple[date, str, str]] = Counter()
         self.replies: Counter[tuple[str, int]] = Counter()
         self.answers: dict[str, dict] = {}
@@ -98,10 +103,19 @@ class Pending:
         if not (usage or replies or answers or languages) and time.monotonic() - self.purged < PURGE_SECONDS:
             return
         try:
-            if self.guard is not None:
-                self.guard.call(self._write, usage, replies, answers, languages)
-            else:
-                self._write(usage, replies, answers, languages)
+            for attempt in range(CONFLICT_TRIES):
+                try:
+                    if self.guard is not None:
+                        self.guard.call(self._write, usage, replies, answers, languages)
+                    else:
+                        self._write(usage, replies, answers, languages)
+                    break
+                except SQLAlchemyError as exc:
+                    if not is_conflict(exc) or attempt == CONFLICT_TRIES - 1:
+                        raise
+                    log.info("pending counts met another worker's write (%s); trying again", type(exc).__name__)
+            if self.written is not None:
+                self.written(answers.values(), replies, languages)
         except SQLAlchemyError as exc:
             log.warning("pending counts not written (%s); will retry", type(exc).__name__)
             with self.lock:  # keep them for the next try, within bounds while the database is down

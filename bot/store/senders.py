@@ -1,12 +1,14 @@
 """Sender state in the database: language and opt-out, keyed by a hash, never by the number.
 
 Real senders and the staff simulators' senders live in separate tables. A sender's state is
-read with the rest of a text's lookup (``messages.lookup``) and written here when it changes.
+held by each worker (``sender_memory``), read here by what changed, and written here when it changes.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Mapping
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .messages import upsert
@@ -24,7 +26,7 @@ def save_languages(session: Session, languages: Mapping[str, str], simulated: bo
     statement = statement.on_conflict_do_update(index_elements=["id"], set_={
         "language": statement.excluded.language, "updated_at": statement.excluded.updated_at})
     session.execute(statement, [{"id": sender, "language": language, "opted_out": False, "updated_at": now}
-                                for sender, language in languages.items()])
+                                for sender, language in sorted(languages.items())])  # one order: no deadlock
 
 
 def save(session: Session, sender_id: str, language: str | None, opted_out: bool, simulated: bool = False,
@@ -42,3 +44,17 @@ def save_opt_out(session: Session, sender_id: str, opted_out: bool, simulated: b
     values = {"opted_out": opted_out, "updated_at": utcnow()}
     statement = upsert(session, model).values(id=sender_id, language=None, **values)
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+
+
+def changed_since(connection, since: datetime | None) -> list[dict]:
+    """Real and simulated senders changed since ``since`` (None: every sender who differs from a new
+    one), as {id, simulated, language, opted_out, discreet}."""
+    out = []
+    for simulated, model in ((False, Sender), (True, SimulatedSender)):
+        statement = select(model.id, model.language, model.opted_out, model.discreet)
+        if since is None:
+            statement = statement.where(model.opted_out | model.discreet | model.language.is_not(None))
+        else:
+            statement = statement.where(model.updated_at >= since)
+        out += [{**row._asdict(), "simulated": simulated} for row in connection.execute(statement)]
+    return out

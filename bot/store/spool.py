@@ -1,8 +1,11 @@
-"""Opt-outs (and opt-ins) that could not be written to the database, kept in a small file in the
-instance folder until it is back, so that a STOP survives a database outage and a worker restart.
+"""Sender changes (STOP, START, discreet, language) that could not be written to the database, kept
+in a small file in the instance folder until it is back, so that they survive a database outage and
+a worker restart.
 
-Only the sender's keyed hash and the new state are kept, never a number or a message. Every
-worker shares the file (under a lock) and sees the others' entries.
+Only the sender's keyed hash and the new state (language, opted out, discreet) are kept, never a
+number or a message. Every worker shares the file (under a lock) and reads the others' entries
+into its memory on each round (``live_senders``), so one worker emptying it after an outage takes
+nothing from another. An entry of an older spool (an opt-out alone) has discreet None.
 """
 from __future__ import annotations
 
@@ -13,55 +16,61 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
+
+State = tuple[Optional[str], bool, Optional[bool]]  # language, opted out, discreet (None: not known)
 
 log = logging.getLogger(__name__)
 KEEP = 100_000  # senders kept at most
 
 
 class Spool:
-    """``put`` a sender's opt-out state; ``get`` it back; ``replay`` writes them all and forgets them."""
+    """``put`` a sender's new state; ``entries_now`` reads them all; ``replay`` writes and forgets them."""
 
     def __init__(self, path: str | Path):
         """The spool file (created when first needed)."""
         self.path = Path(path)
-        self.entries: dict[str, bool] = {}
+        self.entries: dict[str, State] = {}
         self.seen: float | None = None  # mtime of the file when last read
         self.lock = threading.Lock()
 
-    def get(self, sender: str, simulated: bool = False) -> bool | None:
-        """The spooled opt-out state of a sender, or None when nothing is spooled."""
+    def entries_now(self) -> dict[tuple[str, bool], State]:
+        """Every spooled change, as the file holds it now: (sender, simulated) -> state."""
         self._reload()
-        return self.entries.get(_key(sender, simulated))
+        return {(key.split(":", 1)[1], key.startswith("1:")): state for key, state in self.entries.items()}
 
-    def put(self, sender: str, simulated: bool, opted_out: bool) -> None:
-        """Keep a sender's new state until it is written."""
+    def held(self, sender: str, simulated: bool = False) -> bool:
+        """True when a change of this sender is spooled."""
+        self._reload()
+        return _key(sender, simulated) in self.entries
+
+    def put(self, sender: str, simulated: bool, state: State) -> None:
+        """Keep a sender's new state until it is written (OSError: the file cannot be written)."""
         with self._locked() as entries:
-            entries[_key(sender, simulated)] = opted_out
+            entries[_key(sender, simulated)] = tuple(state)
             while len(entries) > KEEP:
                 entries.pop(next(iter(entries)))
 
     def drop(self, sender: str, simulated: bool = False) -> None:
         """Forget a sender (their state was written)."""
-        if self.get(sender, simulated) is not None:
-            with self._locked() as entries:
-                entries.pop(_key(sender, simulated), None)
+        with self._locked() as entries:
+            entries.pop(_key(sender, simulated), None)
 
-    def replay(self, write: Callable[[str, bool, bool], None]) -> int:
-        """Write every spooled state with ``write(sender, simulated, opted_out)``; how many were written.
+    def replay(self, write: Callable[[str, bool, State], None]) -> int:
+        """Write every spooled state with ``write(sender, simulated, state)``; how many were written.
         An entry that fails stays for the next time."""
         self._reload()
         if not self.entries:
             return 0
         with self._locked() as entries:
             done = []
-            for key, opted_out in list(entries.items()):
+            for key, state in list(entries.items()):
                 simulated, sender = key.split(":", 1)
-                write(sender, simulated == "1", opted_out)
+                write(sender, simulated == "1", state)
                 done.append(key)
             for key in done:
                 entries.pop(key, None)
-        log.info("wrote %d spooled opt-out change(s) to the database", len(done))
+        log.info("wrote %d spooled sender change(s) to the database", len(done))
         return len(done)
 
     def _reload(self) -> None:
@@ -75,7 +84,7 @@ class Spool:
                 self.entries, self.seen = _read(self.path), mtime
 
     @contextmanager
-    def _locked(self) -> Iterator[dict[str, bool]]:
+    def _locked(self) -> Iterator[dict[str, State]]:
         """The entries as the file holds them, under a file lock; written back afterwards."""
         with self.lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,13 +106,21 @@ def _key(sender: str, simulated: bool) -> str:
     return f"{int(simulated)}:{sender}"
 
 
-def _read(path: Path) -> dict[str, bool]:
+def _read(path: Path) -> dict[str, State]:
     """The spool's entries ({} when there is no file or it is damaged)."""
     try:
         data = json.loads(path.read_text(encoding="ascii"))
     except FileNotFoundError:
         return {}
     except (ValueError, OSError):
-        log.error("the opt-out spool %s cannot be read; starting a new one", path)
+        log.error("the sender spool %s cannot be read; starting a new one", path)
         return {}
-    return {str(k): bool(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    return {str(k): _state(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _state(value) -> State:
+    """An entry's state; an older spool's opt-out alone (a bool) keeps the rest unknown."""
+    if isinstance(value, list) and len(value) == 3:
+        return (value[0] if isinstance(value[0], str) else None, bool(value[1]),
+                None if value[2] is None else bool(value[2]))
+    return (None, bool(value), None)

@@ -1,11 +1,12 @@
 """Sender state in the database: languages written many at once keep each sender's opt-out."""
-from bot.store import messages, senders
+from bot.store import senders
 
 
 def state(store, sender, simulated=False):
-    """(language, opted_out) of a sender as the per-text lookup reads it."""
-    found = store.read(messages.lookup, None, sender, None, simulated)
-    return found["language"], found["opted_out"]
+    """(language, opted_out) of a sender as a worker reads what changed (None, None: no row)."""
+    rows = {(r["id"], r["simulated"]): r for r in store.read(senders.changed_since, None)}
+    row = rows.get((sender, simulated))
+    return (row["language"], row["opted_out"]) if row else (None, None)
 
 
 def test_languages_are_written_in_one_statement_and_keep_opt_outs(app):

@@ -44,17 +44,25 @@ def test_a_stop_survives_an_outage_and_a_restart(app_config, tmp_path):
         assert connection.execute(sql("SELECT count(*) FROM sender WHERE opted_out")).scalar() == 1
     engine.dispose()
     assert send(restarted.test_client(), "help", "SM4") is None
-    assert Spool(spool).get("anything") is None and spool.read_text() == "{}"
+    assert Spool(spool).entries_now() == {} and spool.read_text() == "{}"
     restarted.extensions["store"].close()
 
 
 def test_spool_is_shared_between_workers(tmp_path):
     one, two = Spool(tmp_path / "spool.json"), Spool(tmp_path / "spool.json")
-    one.put("abc", False, True)
-    assert two.get("abc") is True and two.get("abc", simulated=True) is None
+    one.put("abc", False, ("es", True, True))
+    assert two.entries_now() == {("abc", False): ("es", True, True)}
+    assert two.held("abc") and not two.held("abc", simulated=True)
     written = []
     assert two.replay(lambda *row: written.append(row)) == 1
-    assert written == [("abc", False, True)] and one.get("abc") is None
+    assert written == [("abc", False, ("es", True, True))] and not one.held("abc")
+
+
+def test_an_older_spool_keeps_its_opt_outs_and_nothing_else(tmp_path):
+    """A spool written before discreet choices were spooled held an opt-out alone."""
+    (tmp_path / "spool.json").write_text('{"0:abc": true, "1:def": false}')
+    assert Spool(tmp_path / "spool.json").entries_now() == {("abc", False): (None, True, None),
+                                                             ("def", True): (None, False, None)}
 
 
 def test_an_unsafe_table_in_the_database_is_replaced_at_start_up(app, app_config):

@@ -1,0 +1,105 @@
+"""Sender state in each worker: held in memory (``sender_memory``), followed in the background, and
+saved at once when a sender's choice changes (STOP, START, discreet), so a text is answered with no
+database call on its path.
+
+``LiveSenders`` is the sender half of ``Store`` (``extension.py``), beside ``LiveTable``. A change
+the database cannot take waits in the spool file, which every worker reads into its memory on each
+round; a change the spool cannot take either (read-only or full disk) is logged once, loudly, and
+kept in memory until the database takes it.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import senders
+from .sender_memory import Remembered
+
+log = logging.getLogger("bot.store")
+
+
+class LiveSenders:
+    """What a text needs to know of its sender and its MessageSid, from memory."""
+
+    def sender(self, sender: str, simulated: bool = False) -> Remembered | None:
+        """The sender's state as this worker knows it; None when unknown (the database was not read)."""
+        self._follow_senders()
+        return self.memory.state(sender, simulated)
+
+    def answered(self, sid: str) -> dict | None:
+        """The answer already given to a hashed MessageSid (this worker's pending ones first)."""
+        return self.pending.answer(sid) or self.memory.answer(sid)
+
+    def replies(self, sender: str, window: int) -> int:
+        """Replies to ``sender`` in ``window`` as the database counted them when last read."""
+        return self.memory.replies_in(sender, window)
+
+    def save_sender(self, sender: str, simulated: bool, state: Remembered) -> None:
+        """Hold a sender's new choice at once in this worker, and write it at once (bounded in
+        time); else spool it for every worker, else keep it in memory until it can be written."""
+        self.memory.apply(sender, simulated, state)
+        try:
+            self.write(senders.save, sender, state.language, state.opted_out, simulated, state.discreet)
+        except SQLAlchemyError as exc:
+            log.warning("could not save sender state (%s); spooled until the database is back", type(exc).__name__)
+            self._spool(sender, simulated, state)
+        else:
+            self.owed.pop((sender, simulated), None)
+            if self.spool.held(sender, simulated):
+                self.spool.drop(sender, simulated)
+
+    def refresh_senders(self) -> None:
+        """One round: the spool's changes into memory, what is owed written, the database's changes read."""
+        for (sender, simulated), state in self.spool.entries_now().items():
+            self.memory.apply(sender, simulated, Remembered(state[0], state[1], bool(state[2])))
+        for (sender, simulated), state in self.owed.items():
+            self.memory.apply(sender, simulated, state)
+        if self.owed and not self.guard.is_open:
+            self._write_owed()
+        window = int(time.time() // self.window_seconds)
+        self.memory.refresh(self.read, window)
+
+    def _follow_senders(self) -> None:
+        """Keep the memory current: a background round every SENDER_REFRESH_SECONDS (0: here, for tests)."""
+        if self.sender_seconds > 0:
+            self.sender_rounds.ensure()
+            return
+        try:
+            self.refresh_senders()
+        except SQLAlchemyError as exc:
+            log.warning("could not read sender state (%s); answering from memory", type(exc).__name__)
+
+    def _spool(self, sender: str, simulated: bool, state: Remembered) -> None:
+        """Spool a change for every worker; when the spool cannot be written, owe it in memory."""
+        try:
+            self.spool.put(sender, simulated, tuple(state))
+        except OSError as exc:
+            if not self.owed:
+                log.error("the spool %s cannot be written (%s): sender changes are kept in this worker's "
+                          "memory until the database takes them; a restart before then loses them",
+                          self.spool.path, exc)
+            self.owed[(sender, simulated)] = state
+
+    def _write_owed(self) -> None:
+        """Write the changes neither the database nor the spool could take before."""
+        owed = dict(self.owed)
+        try:
+            for (sender, simulated), state in owed.items():
+                self.write(senders.save, sender, state.language, state.opted_out, simulated, state.discreet)
+                self.owed.pop((sender, simulated), None)
+        except SQLAlchemyError:
+            return
+        log.warning("wrote %d sender change(s) kept in memory", len(owed))
+
+    def _replay_spool(self, session) -> None:
+        """The database is back: write every spooled change (the spool keeps what fails)."""
+        def write(sender: str, simulated: bool, state: tuple) -> None:
+            """One spooled change; an opt-out of an older spool (no discreet choice) keeps the rest."""
+            if state[2] is None:
+                senders.save_opt_out(session, sender, state[1], simulated)
+            else:
+                senders.save(session, sender, state[0], state[1], simulated, state[2])
+        self.spool.replay(write)
+

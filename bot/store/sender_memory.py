@@ -1,0 +1,117 @@
+"""Each worker's memory of sender state, so a text is answered with no database call on its path.
+
+It holds only what differs from a new sender (an opt-out, discreet replies, a language), the
+answered MessageSids of the retention window and the reply counts of the current window. The
+database is how workers share it: ``refresh`` reads what changed since the last read (a few
+seconds back, for commits that landed late) and runs in the background about every second.
+While the database cannot be read, the memory answers with what it last knew, and a sender it
+does not hold is unknown (``state`` None), not new.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import Callable, Iterable, NamedTuple
+
+from . import messages, senders
+from .models import utcnow
+
+OVERLAP = timedelta(seconds=10)  # re-read each refresh: commits that landed late, clocks a little apart
+
+
+class Remembered(NamedTuple):
+    language: str | None
+    opted_out: bool
+    discreet: bool
+
+
+NEW = Remembered(None, False, False)
+
+
+class SenderMemory:
+    """Sender states, answered MessageSids and window reply counts, as this worker last knew them."""
+
+    def __init__(self, retention: timedelta):
+        """Empty and not current: every sender is unknown until the first ``refresh``."""
+        self.retention = retention
+        self.states: dict[tuple[str, bool], Remembered] = {}
+        self.answers: dict[str, dict] = {}  # hashed MessageSid -> the answer given
+        self.replies: dict[tuple[str, int], int] = {}  # (sender, window) -> replies the database counts
+        self.since: datetime | None = None  # the newest change read
+        self.current = False  # the last refresh read the database: a sender not held is a new sender
+        self.lock = threading.Lock()
+
+    def state(self, sender: str, simulated: bool = False) -> Remembered | None:
+        """The sender's state; None when it is unknown (not held, and the memory is not current)."""
+        found = self.states.get((sender, simulated))
+        if found is None:
+            return NEW if self.current else None
+        return found
+
+    def answer(self, sid: str) -> dict | None:
+        """The answer already given to a hashed MessageSid, by any worker (as last read)."""
+        return self.answers.get(sid)
+
+    def replies_in(self, sender: str, window: int) -> int:
+        """Replies to ``sender`` in ``window`` that the database counted (as last read)."""
+        return self.replies.get((sender, window), 0)
+
+    def apply(self, sender: str, simulated: bool, state: Remembered) -> None:
+        """Hold a sender's new state at once (a STOP holds on this worker before any write)."""
+        with self.lock:
+            if state == NEW:
+                self.states.pop((sender, simulated), None)
+            else:
+                self.states[(sender, simulated)] = state
+
+    def written(self, answers: Iterable[dict], replies: dict[tuple[str, int], int],
+                languages: dict[tuple[str, bool], str]) -> None:
+        """What this worker just wrote in a batch: held at once, before the next read brings it."""
+        with self.lock:
+            for key, language in languages.items():
+                self.states[key] = self.states.get(key, NEW)._replace(language=language)
+            for row in answers:
+                self.answers.setdefault(row["id"], row)
+            for key, count in replies.items():
+                self.replies[key] = self.replies.get(key, 0) + count
+
+    def refresh(self, read: Callable, window: int | None, now: datetime | None = None) -> None:
+        """Read what changed since the last read with ``read(fn, *args)`` (bounded in time); an
+        error leaves the memory as it was, no longer current, and is raised."""
+        since = self.since - OVERLAP if self.since is not None else None
+        try:
+            changes = read(_changes, since, window)
+        except Exception:
+            self.current = False
+            raise
+        now = now or utcnow()
+        with self.lock:
+            for row in changes["senders"]:
+                key, state = (row["id"], row["simulated"]), Remembered(row["language"], row["opted_out"],
+                                                                      row["discreet"])
+                if state == NEW:
+                    self.states.pop(key, None)
+                else:
+                    self.states[key] = state
+            for row in changes["answers"]:
+                self.answers[row["id"]] = row
+            if window is not None:
+                self.replies = {(s, w): n for (s, w), n in self.replies.items() if w == window}
+                self.replies.update(changes["replies"])
+            cutoff, oldest = now - self.retention, next(iter(self.answers.values()), None)
+            if oldest is not None and _aware(oldest["created_at"]) < cutoff:  # held about in the order answered
+                self.answers = {sid: row for sid, row in self.answers.items() if _aware(row["created_at"]) >= cutoff}
+            self.since = max([self.since or changes["read_at"], changes["read_at"]])
+            self.current = True
+
+
+def _changes(connection, since: datetime | None, window: int | None) -> dict:
+    """Senders changed and MessageSids answered since ``since`` (all: None), and the window's counts."""
+    return {"read_at": utcnow(), "senders": senders.changed_since(connection, since),
+            "answers": messages.answered_since(connection, since),
+            "replies": messages.window_counts(connection, window) if window is not None else {}}
+
+
+def _aware(moment: datetime) -> datetime:
+    """A timestamp as UTC-aware (SQLite gives naive ones back)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)

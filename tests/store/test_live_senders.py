@@ -1,0 +1,109 @@
+"""Sender state held by each worker: a STOP reaches every worker within 2 s, an outage keeps what each
+worker knew (spooled changes too), and two workers' batches never take each other for a dead database."""
+import time
+from datetime import timedelta
+
+from sqlalchemy.exc import OperationalError
+
+from bot import create_app
+from bot.store.breaker import Breaker, is_conflict
+from bot.store.pending import Pending
+from conftest import parse_twiml, post_signed
+
+WATCHED, PLAIN, STOPPED = "+12095550101", "+12095550102", "+12095550103"
+
+
+def send(client, sender, body):
+    """The reply's text to ``body`` from ``sender`` (None: an empty response)."""
+    message = parse_twiml(post_signed(client, "/sms", {"From": sender, "Body": body})).find("Message")
+    return None if message is None else message.text
+
+
+def plain(reply: str) -> bool:
+    """True when a reply names the subject (what a discreet reply never does)."""
+    return "traffick" in reply.lower()
+
+
+def test_a_stop_reaches_another_worker_within_two_seconds(app_config):
+    one = create_app({**app_config, "SENDER_REFRESH_SECONDS": 0.5})
+    two = create_app({**app_config, "SENDER_REFRESH_SECONDS": 0.5})
+    try:
+        assert send(two.test_client(), STOPPED, "help") is not None
+        assert send(one.test_client(), STOPPED, "STOP") is None
+        assert send(one.test_client(), STOPPED, "help") is None  # at once on the worker that got it
+        deadline = time.monotonic() + 2.0
+        while send(two.test_client(), STOPPED, "help") is not None:
+            assert time.monotonic() < deadline, "the other worker still answers an opted-out sender after 2 s"
+            time.sleep(0.05)
+    finally:
+        one.extensions["store"].close()
+        two.extensions["store"].close()
+
+
+def test_an_outage_keeps_what_each_worker_knew(app_config):
+    one, two = create_app(app_config), create_app(app_config)
+    first, second = one.test_client(), two.test_client()
+    assert send(first, WATCHED, "my husband checks my phone") is not None
+    assert send(first, STOPPED, "STOP") is None
+    assert plain(send(second, PLAIN, "is this human trafficking?"))
+    send(second, WATCHED, "hi")  # the second worker has read both choices
+    for app in (one, two):
+        app.extensions["store"].close()  # every database call now fails at once
+
+    for client in (first, second):
+        assert not plain(send(client, WATCHED, "what is human trafficking"))  # still discreet
+        assert send(client, STOPPED, "help") is None  # still silent
+        # a sender held as nothing but new cannot be told from one never seen: the safe default
+        assert not plain(send(client, "+12095550199", "what is human trafficking"))
+
+    assert send(first, PLAIN, "QUIET") is not None  # a choice made during the outage is spooled...
+    assert not plain(send(second, PLAIN, "what is human trafficking"))  # ...and read by the other worker
+    assert send(second, "+12095550104", "STOP") is None
+    assert send(first, "+12095550104", "help") is None
+
+    restarted = create_app(app_config)  # the database is back for a new worker: it writes the spool
+    try:
+        assert restarted.extensions["store"].spool.entries_now() == {}
+        assert send(second, PLAIN, "hi") is not None and not plain(send(second, PLAIN, "what is human trafficking"))
+        assert send(second, "+12095550104", "help") is None  # the emptied spool took nothing from it
+        assert send(restarted.test_client(), "+12095550104", "help") is None
+        assert not plain(send(restarted.test_client(), PLAIN, "what is human trafficking"))
+    finally:
+        restarted.extensions["store"].close()
+
+
+def conflict() -> OperationalError:
+    """The error PostgreSQL gives one of two deadlocked writers."""
+    orig = type("DeadlockDetected", (Exception,), {"sqlstate": "40P01"})("deadlock detected")
+    return OperationalError("UPDATE rate_window ...", {}, orig)
+
+
+def test_a_deadlock_is_tried_again_not_taken_for_a_dead_database(app):
+    store = app.extensions["store"]
+    breaker = Breaker(lambda: None, deadline=2)
+    tries = []
+
+    def write(*_):
+        tries.append(1)
+        if len(tries) == 1:
+            raise conflict()
+        Pending._write(pending, *_)
+
+    pending = Pending(store.sessions, 0, timedelta(hours=1), breaker)
+    pending._write = write
+    pending.replies[("a" * 64, 1)] += 1
+    pending.flush()
+    assert len(tries) == 2 and not breaker.is_open and not pending.replies
+    assert is_conflict(conflict()) and not is_conflict(OperationalError("SELECT 1", {}, Exception("gone")))
+    breaker.close()
+    pending.close()
+
+
+def test_memory_holds_only_senders_who_differ_from_a_new_one(app):
+    store = app.extensions["store"]
+    client = app.test_client()
+    for i in range(10):
+        send(client, f"+1209555{i:04d}", "hello")  # English, the default: nothing to hold
+    send(client, "+12095559999", "hola necesito ayuda")
+    store.refresh_senders()
+    assert [state.language for state in store.memory.states.values()] == ["es"]
