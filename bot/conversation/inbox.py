@@ -58,11 +58,12 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
     if sender and known.unknown:  # only what the text itself chose is kept, never the discreet default
         chosen = texting.answer(snapshot.table, snapshot.understander, body, texting.SenderState(), opt_out_type,
                                 language, budget).state
-        if chosen.opted_out or chosen.discreet:  # STOP, QUIET, "he reads my texts" during an outage
-            _save(store, sender, chosen, simulated)
+        if chosen.opted_out or chosen.discreet:  # STOP, QUIET, "he reads my texts" during an outage: that alone
+            store.save_sender(sender, simulated, Remembered(None, chosen.opted_out or None, chosen.discreet or None))
     elif sender and (outcome.state.opted_out != known.state.opted_out
                    or outcome.state.discreet != known.state.discreet):  # discreet, like STOP
-        _save(store, sender, outcome.state, simulated)  # STOP and START are written at once
+        new = outcome.state  # STOP, START and discreet are written at once
+        store.save_sender(sender, simulated, Remembered(new.language, new.opted_out, new.discreet))
         store.pending.remember_language(sender, simulated, None)
     elif sender and _worth_saving(known.state, outcome.state, snapshot.table.default_language):
         store.pending.remember_language(sender, simulated, outcome.state.language)  # in the next batch
@@ -121,12 +122,6 @@ def _again(snapshot: Snapshot, earlier: dict, budget: bool = True) -> texting.Ou
 def _worth_saving(old: texting.SenderState, new: texting.SenderState, default: str) -> bool:
     """True when the new state answers differently: a new sender in the default language is no news."""
     return replace(old, language=old.language or default) != replace(new, language=new.language or default)
-
-
-def _save(store: Store, sender: str, state: texting.SenderState, simulated: bool) -> None:
-    """Remember the sender's new choice at once (an opt-out must hold): in this worker's memory, and
-    in the database within the deadline, else in the spool until the database is back."""
-    store.save_sender(sender, simulated, Remembered(state.language, state.opted_out, state.discreet))
 
 
 def _count(store: Store, outcome: texting.Outcome) -> None:

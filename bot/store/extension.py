@@ -7,7 +7,6 @@ webhook's path makes no database call but a sender's changed choice.
 from __future__ import annotations
 
 import hashlib
-import logging
 import threading
 from contextlib import contextmanager
 from datetime import timedelta
@@ -27,9 +26,6 @@ from .pending import Pending
 from .sender_memory import SenderMemory
 from .snapshots import Builder, Snapshot
 from .spool import Spool
-
-
-log = logging.getLogger("bot.store")
 
 
 class Store(LiveTable, LiveSenders):
@@ -115,13 +111,6 @@ class Store(LiveTable, LiveSenders):
         with self.session() as session:
             self._replay_spool(session)
         self.pending.flush()
-
-    def _sender_round(self) -> None:
-        """One round of following the senders; a database that does not answer is logged."""
-        try:
-            self.refresh_senders()
-        except SQLAlchemyError as exc:
-            log.debug("could not read sender state (%s); answering from memory", type(exc).__name__)
 
     def close(self) -> None:
         """Stop the background threads, write what is pending and close the connections (an app

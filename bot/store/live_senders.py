@@ -36,15 +36,16 @@ class LiveSenders:
         """Replies to ``sender`` in ``window`` as the database counted them when last read."""
         return self.memory.replies_in(sender, window)
 
-    def save_sender(self, sender: str, simulated: bool, state: Remembered) -> None:
-        """Hold a sender's new choice at once in this worker, and write it at once (bounded in
-        time); else spool it for every worker, else keep it in memory until it can be written."""
-        self.memory.apply(sender, simulated, state)
+    def save_sender(self, sender: str, simulated: bool, change: Remembered) -> None:
+        """Hold a sender's choice at once in this worker (None fields keep what was held), and write
+        it at once (bounded in time); else spool it for every worker, else keep it in memory until
+        it can be written."""
+        self.memory.apply(sender, simulated, change)
         try:
-            self.write(senders.save, sender, state.language, state.opted_out, simulated, state.discreet)
+            self.write(senders.save, sender, change, simulated)
         except SQLAlchemyError as exc:
             log.warning("could not save sender state (%s); spooled until the database is back", type(exc).__name__)
-            self._spool(sender, simulated, state)
+            self._spool(sender, simulated, change)
         else:
             self.owed.pop((sender, simulated), None)
             if self.spool.held(sender, simulated):
@@ -52,10 +53,8 @@ class LiveSenders:
 
     def refresh_senders(self) -> None:
         """One round: the spool's changes into memory, what is owed written, the database's changes read."""
-        for (sender, simulated), state in self.spool.entries_now().items():
-            self.memory.apply(sender, simulated, Remembered(state[0], state[1], bool(state[2])))
-        for (sender, simulated), state in self.owed.items():
-            self.memory.apply(sender, simulated, state)
+        for (sender, simulated), change in [*self.spool.entries_now().items(), *self.owed.items()]:
+            self.memory.apply(sender, simulated, Remembered(*change))
         if self.owed and not self.guard.is_open:
             self._write_owed()
         window = int(time.time() // self.window_seconds)
@@ -65,29 +64,33 @@ class LiveSenders:
         """Keep the memory current: a background round every SENDER_REFRESH_SECONDS (0: here, for tests)."""
         if self.sender_seconds > 0:
             self.sender_rounds.ensure()
-            return
+        else:
+            self._sender_round()
+
+    def _sender_round(self) -> None:
+        """One round of following the senders; a database that does not answer leaves the memory as it was."""
         try:
             self.refresh_senders()
         except SQLAlchemyError as exc:
-            log.warning("could not read sender state (%s); answering from memory", type(exc).__name__)
+            log.debug("could not read sender state (%s); answering from memory", type(exc).__name__)
 
-    def _spool(self, sender: str, simulated: bool, state: Remembered) -> None:
+    def _spool(self, sender: str, simulated: bool, change: Remembered) -> None:
         """Spool a change for every worker; when the spool cannot be written, owe it in memory."""
         try:
-            self.spool.put(sender, simulated, tuple(state))
+            self.spool.put(sender, simulated, tuple(change))
         except OSError as exc:
             if not self.owed:
                 log.error("the spool %s cannot be written (%s): sender changes are kept in this worker's "
                           "memory until the database takes them; a restart before then loses them",
                           self.spool.path, exc)
-            self.owed[(sender, simulated)] = state
+            self.owed[(sender, simulated)] = change
 
     def _write_owed(self) -> None:
         """Write the changes neither the database nor the spool could take before."""
         owed = dict(self.owed)
         try:
-            for (sender, simulated), state in owed.items():
-                self.write(senders.save, sender, state.language, state.opted_out, simulated, state.discreet)
+            for (sender, simulated), change in owed.items():
+                self.write(senders.save, sender, change, simulated)
                 self.owed.pop((sender, simulated), None)
         except SQLAlchemyError:
             return
@@ -95,11 +98,5 @@ class LiveSenders:
 
     def _replay_spool(self, session) -> None:
         """The database is back: write every spooled change (the spool keeps what fails)."""
-        def write(sender: str, simulated: bool, state: tuple) -> None:
-            """One spooled change; an opt-out of an older spool (no discreet choice) keeps the rest."""
-            if state[2] is None:
-                senders.save_opt_out(session, sender, state[1], simulated)
-            else:
-                senders.save(session, sender, state[0], state[1], simulated, state[2])
-        self.spool.replay(write)
+        self.spool.replay(lambda sender, simulated, change: senders.save(session, sender, change, simulated))
 

@@ -37,8 +37,7 @@ class Pending:
                  written=None):
         """Start empty; flush what is left when the process exits. With a ``guard`` (``breaker.Breaker``)
         a flush is bounded in time and skipped while the database is down; ``written(answers, replies,
-        languages)``
-        hears what each flush wrote (``SenderMemory.written``)."""
+        languages)`` hears what each flush wrote (``SenderMemory.written``)."""
         self.sessions, self.flush_seconds, self.retention = sessions, flush_seconds, retention
         self.guard, self.written = guard, written
         self.usage: Counter[tuple[date, str, str]] = Counter()

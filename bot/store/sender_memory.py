@@ -20,9 +20,12 @@ OVERLAP = timedelta(seconds=10)  # re-read each refresh: commits that landed lat
 
 
 class Remembered(NamedTuple):
+    """A sender's state; as a change, None keeps what was held (a STOP during an outage sets only
+    the opt-out)."""
+
     language: str | None
-    opted_out: bool
-    discreet: bool
+    opted_out: bool | None
+    discreet: bool | None
 
 
 NEW = Remembered(None, False, False)
@@ -38,6 +41,7 @@ class SenderMemory:
         self.answers: dict[str, dict] = {}  # hashed MessageSid -> the answer given
         self.replies: dict[tuple[str, int], int] = {}  # (sender, window) -> replies the database counts
         self.since: datetime | None = None  # the newest change read
+        self.changed: dict[tuple[str, bool], datetime] = {}  # changed here, at: an older row read loses
         self.current = False  # the last refresh read the database: a sender not held is a new sender
         self.lock = threading.Lock()
 
@@ -56,13 +60,21 @@ class SenderMemory:
         """Replies to ``sender`` in ``window`` that the database counted (as last read)."""
         return self.replies.get((sender, window), 0)
 
-    def apply(self, sender: str, simulated: bool, state: Remembered) -> None:
-        """Hold a sender's new state at once (a STOP holds on this worker before any write)."""
+    def apply(self, sender: str, simulated: bool, change: Remembered) -> None:
+        """Hold a sender's change at once (a STOP holds on this worker before any write); until the
+        database gives a row as new as it, a refresh keeps it."""
+        key = (sender, simulated)
         with self.lock:
-            if state == NEW:
-                self.states.pop((sender, simulated), None)
-            else:
-                self.states[(sender, simulated)] = state
+            self.changed[key] = utcnow()
+            self._hold(key, Remembered(*(new if new is not None else old for new, old in
+                                         zip(change, self.states.get(key, NEW)))))
+
+    def _hold(self, key: tuple[str, bool], state: Remembered) -> None:
+        """Keep a sender's whole state, or forget them when it is a new sender's."""
+        if state == NEW:
+            self.states.pop(key, None)
+        else:
+            self.states[key] = state
 
     def written(self, answers: Iterable[dict], replies: dict[tuple[str, int], int],
                 languages: dict[tuple[str, bool], str]) -> None:
@@ -87,12 +99,11 @@ class SenderMemory:
         now = now or utcnow()
         with self.lock:
             for row in changes["senders"]:
-                key, state = (row["id"], row["simulated"]), Remembered(row["language"], row["opted_out"],
-                                                                      row["discreet"])
-                if state == NEW:
-                    self.states.pop(key, None)
-                else:
-                    self.states[key] = state
+                key = (row["id"], row["simulated"])
+                if key in self.changed and _aware(row["updated_at"]) < self.changed[key]:
+                    continue  # read before this worker's own newer change was written
+                self.changed.pop(key, None)
+                self._hold(key, Remembered(row["language"], row["opted_out"], row["discreet"]))
             for row in changes["answers"]:
                 self.answers[row["id"]] = row
             if window is not None:
@@ -101,7 +112,7 @@ class SenderMemory:
             cutoff, oldest = now - self.retention, next(iter(self.answers.values()), None)
             if oldest is not None and _aware(oldest["created_at"]) < cutoff:  # held about in the order answered
                 self.answers = {sid: row for sid, row in self.answers.items() if _aware(row["created_at"]) >= cutoff}
-            self.since = max([self.since or changes["read_at"], changes["read_at"]])
+            self.since = changes["read_at"]
             self.current = True
 
 

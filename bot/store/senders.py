@@ -29,29 +29,24 @@ def save_languages(session: Session, languages: Mapping[str, str], simulated: bo
                                 for sender, language in sorted(languages.items())])  # one order: no deadlock
 
 
-def save(session: Session, sender_id: str, language: str | None, opted_out: bool, simulated: bool = False,
-         discreet: bool = False) -> None:
-    """Remember this sender's language, opt-out and discreet replies in one upsert."""
+def save(session: Session, sender_id: str, change, simulated: bool = False) -> None:
+    """Remember what a sender chose, in one upsert: ``change`` is (language, opted_out, discreet),
+    each None to keep what the database holds (``sender_memory.Remembered``)."""
     model = SimulatedSender if simulated else Sender
-    values = {"language": language, "opted_out": opted_out, "discreet": discreet, "updated_at": utcnow()}
-    statement = upsert(session, model).values(id=sender_id, **values)
-    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
-
-
-def save_opt_out(session: Session, sender_id: str, opted_out: bool, simulated: bool = False) -> None:
-    """Remember the sender's opt-out only (their language stays as the database has it)."""
-    model = SimulatedSender if simulated else Sender
-    values = {"opted_out": opted_out, "updated_at": utcnow()}
-    statement = upsert(session, model).values(id=sender_id, language=None, **values)
+    language, opted_out, discreet = change
+    values = {k: v for k, v in (("language", language), ("opted_out", opted_out), ("discreet", discreet))
+              if v is not None}
+    values["updated_at"] = utcnow()
+    statement = upsert(session, model).values(id=sender_id, **{"opted_out": False, "discreet": False, **values})
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
 
 
 def changed_since(connection, since: datetime | None) -> list[dict]:
     """Real and simulated senders changed since ``since`` (None: every sender who differs from a new
-    one), as {id, simulated, language, opted_out, discreet}."""
+    one), as {id, simulated, language, opted_out, discreet, updated_at}."""
     out = []
     for simulated, model in ((False, Sender), (True, SimulatedSender)):
-        statement = select(model.id, model.language, model.opted_out, model.discreet)
+        statement = select(model.id, model.language, model.opted_out, model.discreet, model.updated_at)
         if since is None:
             statement = statement.where(model.opted_out | model.discreet | model.language.is_not(None))
         else:

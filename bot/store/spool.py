@@ -5,7 +5,8 @@ a worker restart.
 Only the sender's keyed hash and the new state (language, opted out, discreet) are kept, never a
 number or a message. Every worker shares the file (under a lock) and reads the others' entries
 into its memory on each round (``live_senders``), so one worker emptying it after an outage takes
-nothing from another. An entry of an older spool (an opt-out alone) has discreet None.
+nothing from another. A state's None keeps what was held: an entry of an older spool (an
+opt-out alone) has language and discreet None.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-State = tuple[Optional[str], bool, Optional[bool]]  # language, opted out, discreet (None: not known)
+State = tuple[Optional[str], Optional[bool], Optional[bool]]  # language, opted out, discreet (None: kept)
 
 log = logging.getLogger(__name__)
 KEEP = 100_000  # senders kept at most
@@ -119,8 +120,8 @@ def _read(path: Path) -> dict[str, State]:
 
 
 def _state(value) -> State:
-    """An entry's state; an older spool's opt-out alone (a bool) keeps the rest unknown."""
+    """An entry's state; an older spool's opt-out alone (a bool) keeps the rest as held."""
     if isinstance(value, list) and len(value) == 3:
-        return (value[0] if isinstance(value[0], str) else None, bool(value[1]),
+        return (value[0] if isinstance(value[0], str) else None, None if value[1] is None else bool(value[1]),
                 None if value[2] is None else bool(value[2]))
     return (None, bool(value), None)

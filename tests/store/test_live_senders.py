@@ -7,7 +7,9 @@ from sqlalchemy.exc import OperationalError
 
 from bot import create_app
 from bot.store.breaker import Breaker, is_conflict
+from bot.store.models import utcnow
 from bot.store.pending import Pending
+from bot.store.sender_memory import Remembered, SenderMemory
 from conftest import parse_twiml, post_signed
 
 WATCHED, PLAIN, STOPPED = "+12095550101", "+12095550102", "+12095550103"
@@ -107,3 +109,28 @@ def test_memory_holds_only_senders_who_differ_from_a_new_one(app):
     send(client, "+12095559999", "hola necesito ayuda")
     store.refresh_senders()
     assert [state.language for state in store.memory.states.values()] == ["es"]
+
+
+def test_a_row_read_before_a_change_made_here_does_not_undo_it():
+    """A refresh whose read began before this worker's STOP was written keeps the STOP."""
+    memory, now = SenderMemory(timedelta(hours=1)), utcnow()
+    memory.apply("a" * 64, False, Remembered(None, True, None))
+
+    def read(rows):
+        return lambda fn, *args: {"read_at": utcnow(), "senders": rows, "answers": [], "replies": {}}
+
+    row = {"id": "a" * 64, "simulated": False, "language": "es", "opted_out": False, "discreet": False}
+    memory.refresh(read([{**row, "updated_at": now - timedelta(seconds=1)}]), None)
+    assert memory.state("a" * 64) == Remembered(None, True, False)
+    memory.refresh(read([{**row, "updated_at": now + timedelta(seconds=1)}]), None)  # a START written later
+    assert memory.state("a" * 64) == Remembered("es", False, False)
+
+
+def test_a_change_sets_only_what_it_says():
+    """A STOP during an outage (or an older spool's opt-out) keeps a sender discreet."""
+    memory = SenderMemory(timedelta(hours=1))
+    memory.apply("a" * 64, False, Remembered("es", None, True))
+    memory.apply("a" * 64, False, Remembered(None, True, None))
+    assert memory.state("a" * 64) == Remembered("es", True, True)
+    memory.apply("a" * 64, False, Remembered(None, False, False))
+    assert memory.state("a" * 64) == Remembered("es", False, False)
