@@ -92,6 +92,7 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
     """From this worker's memory: an earlier answer to this MessageSid, the sender's state and reply
     count. A sender whose state is unknown (the database was not read) gets discreet wording: who is
     watched is unknown."""
+    store.follow_senders()
     earlier = store.answered(sid) if sid else None
     if earlier is not None:
         return Known({"topics": earlier["topics"], "language": earlier["language"], "silent": earlier["silent"],

@@ -52,7 +52,8 @@ class Store(LiveTable, LiveSenders):
         self.memory, self.owed = SenderMemory(retention), {}
         self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"], retention, self.guard,
                                self.memory.written)
-        self.sender_seconds, self.window_seconds = app.config["SENDER_REFRESH_SECONDS"], app.config["RATE_LIMIT_SECONDS"]
+        self.sender_seconds = app.config["SENDER_REFRESH_SECONDS"]
+        self.reply_limit, self.window_seconds = app.config["RATE_LIMIT"], app.config["RATE_LIMIT_SECONDS"]
         self.sender_rounds = Builder(self._sender_round, max(self.sender_seconds, 0.2))
         self._snapshot: Snapshot | None = None
         self._checked = 0.0

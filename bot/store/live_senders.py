@@ -25,7 +25,6 @@ class LiveSenders:
 
     def sender(self, sender: str, simulated: bool = False) -> Remembered | None:
         """The sender's state as this worker knows it; None when unknown (the database was not read)."""
-        self._follow_senders()
         return self.memory.state(sender, simulated)
 
     def answered(self, sid: str) -> dict | None:
@@ -58,10 +57,11 @@ class LiveSenders:
         if self.owed and not self.guard.is_open:
             self._write_owed()
         window = int(time.time() // self.window_seconds)
-        self.memory.refresh(self.read, window)
+        self.memory.refresh(self.read, window, self.reply_limit // 2)  # below half the limit, own counts do
 
-    def _follow_senders(self) -> None:
-        """Keep the memory current: a background round every SENDER_REFRESH_SECONDS (0: here, for tests)."""
+    def follow_senders(self) -> None:
+        """Keep the memory current before a text is read from it: a background round every
+        SENDER_REFRESH_SECONDS, or (0, for tests) a round here."""
         if self.sender_seconds > 0:
             self.sender_rounds.ensure()
         else:

@@ -13,18 +13,20 @@ from sqlalchemy.orm import Session
 from .models import AnsweredMessage, RateWindow, UsageCount, utcnow
 
 
-def answered_since(connection, since: datetime | None) -> list[dict]:
-    """The answers to MessageSids kept since ``since`` (None: all kept), oldest first."""
+def answered_since(connection, since: datetime | None) -> list[tuple]:
+    """The answers to MessageSids kept since ``since`` (None: all kept), oldest first, as rows of
+    (id, topics, language, silent, discreet, created_at)."""
     statement = select(AnsweredMessage.id, AnsweredMessage.topics, AnsweredMessage.language,
                        AnsweredMessage.silent, AnsweredMessage.discreet, AnsweredMessage.created_at)
     if since is not None:
         statement = statement.where(AnsweredMessage.created_at >= since)
-    return [row._asdict() for row in connection.execute(statement.order_by(AnsweredMessage.created_at))]
+    return [tuple(row) for row in connection.execute(statement.order_by(AnsweredMessage.created_at))]
 
 
-def window_counts(connection, window: int) -> dict[tuple[str, int], int]:
-    """Every sender's reply count in ``window``."""
-    statement = select(RateWindow.sender, RateWindow.count).where(RateWindow.window == window)
+def window_counts(connection, window: int, at_least: int = 0) -> dict[tuple[str, int], int]:
+    """The reply counts in ``window`` of every sender with at least ``at_least`` replies."""
+    statement = select(RateWindow.sender, RateWindow.count).where(RateWindow.window == window,
+                                                                  RateWindow.count >= at_least)
     return {(sender, window): count for sender, count in connection.execute(statement)}
 
 

@@ -16,7 +16,9 @@ from typing import Callable, Iterable, NamedTuple
 from . import messages, senders
 from .models import utcnow
 
-OVERLAP = timedelta(seconds=10)  # re-read each refresh: commits that landed late, clocks a little apart
+OVERLAP = timedelta(seconds=10)  # senders re-read each refresh: commits that landed late, clocks a little apart
+ANSWERS_OVERLAP = timedelta(seconds=3)  # answers re-read: a batch (1 s) and its write (2 s) at most; thousands a second
+ANSWER = ("topics", "language", "silent", "discreet", "created_at")  # an answer as held, after its MessageSid
 
 
 class Remembered(NamedTuple):
@@ -38,7 +40,7 @@ class SenderMemory:
         """Empty and not current: every sender is unknown until the first ``refresh``."""
         self.retention = retention
         self.states: dict[tuple[str, bool], Remembered] = {}
-        self.answers: dict[str, dict] = {}  # hashed MessageSid -> the answer given
+        self.answers: dict[str, tuple] = {}  # hashed MessageSid -> the answer given (``ANSWER``)
         self.replies: dict[tuple[str, int], int] = {}  # (sender, window) -> replies the database counts
         self.since: datetime | None = None  # the newest change read
         self.changed: dict[tuple[str, bool], datetime] = {}  # changed here, at: an older row read loses
@@ -54,7 +56,8 @@ class SenderMemory:
 
     def answer(self, sid: str) -> dict | None:
         """The answer already given to a hashed MessageSid, by any worker (as last read)."""
-        return self.answers.get(sid)
+        held = self.answers.get(sid)
+        return None if held is None else dict(zip(ANSWER, held))
 
     def replies_in(self, sender: str, window: int) -> int:
         """Replies to ``sender`` in ``window`` that the database counted (as last read)."""
@@ -83,16 +86,18 @@ class SenderMemory:
             for key, language in languages.items():
                 self.states[key] = self.states.get(key, NEW)._replace(language=language)
             for row in answers:
-                self.answers.setdefault(row["id"], row)
+                self.answers.setdefault(row["id"], tuple(row[k] for k in ANSWER))
             for key, count in replies.items():
                 self.replies[key] = self.replies.get(key, 0) + count
 
-    def refresh(self, read: Callable, window: int | None, now: datetime | None = None) -> None:
-        """Read what changed since the last read with ``read(fn, *args)`` (bounded in time); an
-        error leaves the memory as it was, no longer current, and is raised."""
-        since = self.since - OVERLAP if self.since is not None else None
+    def refresh(self, read: Callable, window: int | None, at_least: int = 0, now: datetime | None = None) -> None:
+        """Read what changed since the last read with ``read(fn, *args)`` (bounded in time), and the
+        reply counts of ``window`` from ``at_least`` on (below, no sender is near the limit, and
+        this worker's own counts stand); an error leaves the memory as it was, no longer current,
+        and is raised."""
+        since = self.since
         try:
-            changes = read(_changes, since, window)
+            changes = read(_changes, since and since - OVERLAP, since and since - ANSWERS_OVERLAP, window, at_least)
         except Exception:
             self.current = False
             raise
@@ -104,23 +109,24 @@ class SenderMemory:
                     continue  # read before this worker's own newer change was written
                 self.changed.pop(key, None)
                 self._hold(key, Remembered(row["language"], row["opted_out"], row["discreet"]))
-            for row in changes["answers"]:
-                self.answers[row["id"]] = row
+            for sid, *answer in changes["answers"]:
+                self.answers.setdefault(sid, tuple(answer))
             if window is not None:
                 self.replies = {(s, w): n for (s, w), n in self.replies.items() if w == window}
                 self.replies.update(changes["replies"])
             cutoff, oldest = now - self.retention, next(iter(self.answers.values()), None)
-            if oldest is not None and _aware(oldest["created_at"]) < cutoff:  # held about in the order answered
-                self.answers = {sid: row for sid, row in self.answers.items() if _aware(row["created_at"]) >= cutoff}
+            if oldest is not None and _aware(oldest[-1]) < cutoff:  # held about in the order answered
+                self.answers = {sid: row for sid, row in self.answers.items() if _aware(row[-1]) >= cutoff}
             self.since = changes["read_at"]
             self.current = True
 
 
-def _changes(connection, since: datetime | None, window: int | None) -> dict:
-    """Senders changed and MessageSids answered since ``since`` (all: None), and the window's counts."""
-    return {"read_at": utcnow(), "senders": senders.changed_since(connection, since),
-            "answers": messages.answered_since(connection, since),
-            "replies": messages.window_counts(connection, window) if window is not None else {}}
+def _changes(connection, senders_since: datetime | None, answers_since: datetime | None, window: int | None,
+             at_least: int) -> dict:
+    """Senders changed and MessageSids answered since then (all: None), and the window's counts."""
+    return {"read_at": utcnow(), "senders": senders.changed_since(connection, senders_since),
+            "answers": messages.answered_since(connection, answers_since),
+            "replies": messages.window_counts(connection, window, at_least) if window is not None else {}}
 
 
 def _aware(moment: datetime) -> datetime:

@@ -134,3 +134,15 @@ def test_a_change_sets_only_what_it_says():
     assert memory.state("a" * 64) == Remembered("es", True, True)
     memory.apply("a" * 64, False, Remembered(None, False, False))
     assert memory.state("a" * 64) == Remembered("es", False, False)
+
+
+def test_a_retried_message_gets_the_same_answer_from_another_worker(app_config):
+    one, two = create_app(app_config), create_app(app_config)
+    try:
+        params = {"From": PLAIN, "Body": "where can i sleep tonight", "MessageSid": "SM" + "7" * 32}
+        first = parse_twiml(post_signed(one.test_client(), "/sms", params)).find("Message").text
+        again = parse_twiml(post_signed(two.test_client(), "/sms", {**params, "Body": "help"})).find("Message").text
+        assert again == first
+    finally:
+        one.extensions["store"].close()
+        two.extensions["store"].close()
