@@ -4,7 +4,8 @@ It checks the X-Twilio-Signature with RequestValidator, makes one SQLAlchemy ORM
 table per text (the words of data/topics.yaml, loaded into its own SQLite file at start-up) and
 answers with twilio's MessagingResponse. Served by bench/webhook.py, with the same gunicorn settings
 as the bot, as ``gunicorn --pythonpath bench 'tutorial_app:create_app()'``. Settings from the
-environment: TWILIO_AUTH_TOKEN, TUTORIAL_URL (the URL the traffic was signed for), TUTORIAL_DB.
+environment: TWILIO_AUTH_TOKEN, TUTORIAL_URL (the URL the traffic was signed for), TUTORIAL_DB (filled
+by ``fill`` before the workers start, so two workers never both create it).
 """
 from __future__ import annotations
 
@@ -34,18 +35,24 @@ class Keyword(Base):
     reply: Mapped[str] = mapped_column(String(1000))
 
 
-def create_app() -> Flask:
-    """The tutorial app: signature check, one keyword query, MessagingResponse."""
-    app = Flask(__name__)
-    validator = RequestValidator(os.environ["TWILIO_AUTH_TOKEN"])
-    url = os.environ["TUTORIAL_URL"]
-    engine = create_engine(f"sqlite:///{os.environ['TUTORIAL_DB']}")
+def fill(database: str) -> None:
+    """Make the keyword table in the SQLite file ``database``, once, before the workers start."""
+    engine = create_engine(f"sqlite:///{database}")
     Base.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
         if session.scalar(select(Keyword.id).limit(1)) is None:
             topics = yaml.safe_load((DATA / "topics.yaml").read_text(encoding="utf-8"))["topics"]
             session.add_all(Keyword(word=word.lower(), reply=f"{t['intro']['en']} {DEFAULT}")
                             for t in topics for words in t["keywords"].values() for word in words)
+    engine.dispose()
+
+
+def create_app() -> Flask:
+    """The tutorial app: signature check, one keyword query, MessagingResponse."""
+    app = Flask(__name__)
+    validator = RequestValidator(os.environ["TWILIO_AUTH_TOKEN"])
+    url = os.environ["TUTORIAL_URL"]
+    engine = create_engine(f"sqlite:///{os.environ['TUTORIAL_DB']}")
 
     @app.post("/sms")
     def sms() -> Response:

@@ -20,6 +20,18 @@ class RequestSecureSessionInterface(SecureCookieSessionInterface):
         setting = app.config["SESSION_COOKIE_SECURE"]
         return request.is_secure if setting is None else bool(setting)
 
+    def open_session(self, app: Flask, request):
+        """Without a session cookie a new empty session, without building the signer (every webhook)."""
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or not request.cookies.get(self.get_cookie_name(app))):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        """An empty session nothing read or changed writes no cookie and no header: skip the cookie settings."""
+        if session or session.modified or session.accessed:
+            super().save_session(app, session, response)
+
 
 def init_app(app: Flask) -> None:
     """Use the request-following session cookie."""

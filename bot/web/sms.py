@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from ..conversation import inbox
 from ..store import get_store
 from .twilio_auth import twilio_signed
-from .twiml import twiml
+from .twiml import twiml, twiml_around
 
 bp = Blueprint("sms", __name__)
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def incoming():
         return twiml("sms/last_resort.xml")
     log.debug("sms answered: topics=%s language=%s reply=%s", ",".join(outcome.topics) or "-",
              outcome.language, "yes" if outcome.body else "none")
-    return twiml("sms/reply.xml", body=outcome.body)
+    return twiml_around("sms/reply.xml", "body", outcome.body)
 
 
 @bp.errorhandler(Exception)

@@ -1,11 +1,13 @@
 """Only Twilio gets in: every webhook request must carry a valid X-Twilio-Signature."""
 from __future__ import annotations
 
+import hmac
 import logging
 from functools import wraps
 
 from flask import abort, current_app, request
 from twilio.request_validator import RequestValidator
+from werkzeug.datastructures import MultiDict
 
 log = logging.getLogger(__name__)
 
@@ -17,9 +19,14 @@ def public_url() -> str:
     and Twilio signs the URL as it requested it).
     """
     base = current_app.config["PUBLIC_BASE_URL"]
-    url = base.rstrip("/") + request.path if base else request.base_url
+    url = base.rstrip("/") + request.path if base else _own_base()
     query = _as_sent(request.query_string)
     return url + (f"?{query}" if query else "")
+
+
+def _own_base() -> str:
+    """The request's scheme, host, mount point and path (``request.base_url`` without its IRI round trip)."""
+    return f"{request.scheme}://{request.host}{request.root_path.rstrip('/')}{request.path}"
 
 
 def _as_sent(raw: bytes) -> str:
@@ -28,6 +35,30 @@ def _as_sent(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
+
+
+class _Form:
+    """A form as RequestValidator reads one: its names, and ``getall`` for every value of a name."""
+
+    def __init__(self, form: MultiDict):
+        self._form = form
+        self.getall = form.getlist
+
+    def __iter__(self):
+        return iter(self._form)
+
+
+def signed_by_twilio(validator: RequestValidator, url: str, form: MultiDict, signature: str) -> bool:
+    """RequestValidator's verdict, with the URL exactly as requested tried first (one HMAC, not two).
+
+    ``validate`` always signs the URL both with and without its default port; the URL as requested
+    is one of the two, so a match on it is a match for ``validate`` too, and anything else is left
+    to ``validate`` itself.
+    """
+    expected = validator.compute_signature(url, _Form(form))
+    if hmac.compare_digest(expected.encode(), signature.encode()):
+        return True
+    return validator.validate(url, form, signature)
 
 
 def twilio_signed(view):
@@ -40,9 +71,17 @@ def twilio_signed(view):
             log.error("TWILIO_AUTH_TOKEN is not set: webhook requests are refused (503) until it is")
             abort(503, "TWILIO_AUTH_TOKEN is not configured")
         signature = request.headers.get("X-Twilio-Signature", "")
-        if not signature or not RequestValidator(token).validate(public_url(), request.form, signature):
+        if not signature or not signed_by_twilio(_validator(token), public_url(), request.form, signature):
             log.warning("refused a webhook request to %s: missing or wrong Twilio signature", request.path)
             abort(403)
         return view(*args, **kwargs)
 
     return checked
+
+
+def _validator(token: str) -> RequestValidator:
+    """The app's RequestValidator for ``token``, made once (the token is read per request, so tests may change it)."""
+    cached = current_app.extensions.get("twilio_validator")
+    if cached is None or cached[0] != token:
+        cached = current_app.extensions["twilio_validator"] = (token, RequestValidator(token))
+    return cached[1]
