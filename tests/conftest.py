@@ -7,11 +7,13 @@ import copy
 import html
 import json
 import os
-import shutil
 import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -278,6 +280,91 @@ def gunicorn():
     for server in servers:
         server.terminate()
         server.wait(timeout=30)
+
+
+PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+             default=Path("/usr/lib/postgresql/15/bin"))  # the newest, as .ci/start-postgres picks
+
+
+def _cannot_start_postgres() -> str:
+    """Why this machine cannot start a throw-away PostgreSQL ("" when it can)."""
+    if not (PG_BIN / "initdb").exists():
+        return f"no PostgreSQL binaries in {PG_BIN}"
+    if os.geteuid() != 0 or not shutil.which("runuser"):
+        return "starting PostgreSQL as the postgres user needs root and runuser"
+    return ""
+
+
+class Postgres:
+    """A throw-away PostgreSQL server of one test: its URL and data folder, frozen, killed or started again."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.data = folder, folder / "data"
+        self.url = subprocess.run([str(DATA_DIR.parent / ".ci/start-postgres"), str(folder)], check=True,
+                                  capture_output=True, text=True, timeout=120).stdout.strip()
+
+    def freeze(self) -> None:
+        """SIGSTOP the whole server: every call to it hangs."""
+        signal_postgres(self.data, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """SIGCONT the whole server."""
+        signal_postgres(self.data, signal.SIGCONT)
+
+    def kill(self) -> None:
+        """Stop it at once, as a crash would (connections are refused from then on)."""
+        self.thaw()
+        self._pg_ctl("stop", "-m", "immediate")
+
+    def start(self) -> None:
+        """Start it again on the same port and data."""
+        port = make_url(self.url).port
+        self._pg_ctl("-l", str(self.folder / "log"), "-w", "-o", f"-h 127.0.0.1 -p {port} -k {self.folder} -F", "start")
+
+    def _pg_ctl(self, *words: str) -> None:
+        """Run pg_ctl on the data folder as the postgres user."""
+        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(self.data), *words],
+                       capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def postgres():
+    """A throw-away PostgreSQL server (.ci/start-postgres, ``Postgres``); stopped afterwards."""
+    reason = _cannot_start_postgres()
+    if reason:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    server = Postgres(Path(tempfile.mkdtemp(prefix="throwaway-pg-")))
+    try:
+        yield server
+    finally:
+        server.kill()
+        shutil.rmtree(server.folder, ignore_errors=True)
+
+
+def _server_pids(data: Path) -> list[int]:
+    """The postmaster and every process it started (backends, writer, checkpointer...)."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster:
+            children.append(int(stat.parent.name))
+    return [postmaster, *children]
+
+
+def signal_postgres(data: Path, sig: int) -> None:
+    """Send ``sig`` to the whole server whose data folder is ``data``."""
+    if (data / "postmaster.pid").exists():
+        for pid in _server_pids(data):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
 
 
 @pytest.fixture

@@ -55,6 +55,7 @@ class Store(LiveTable, LiveSenders):
         self.sender_seconds = app.config["SENDER_REFRESH_SECONDS"]
         self.reply_limit, self.window_seconds = app.config["RATE_LIMIT"], app.config["RATE_LIMIT_SECONDS"]
         self.sender_rounds = Builder(self._sender_round, max(self.sender_seconds, 0.2))
+        self.round_lock = threading.Lock()  # one sender round at a time: in the background or on a text
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()

@@ -18,6 +18,7 @@ from . import senders
 from .sender_memory import Remembered
 
 log = logging.getLogger("bot.store")
+STALE_ROUNDS = 2  # a memory older than this many rounds is brought up to date before a text is answered
 
 
 class LiveSenders:
@@ -61,18 +62,25 @@ class LiveSenders:
 
     def follow_senders(self) -> None:
         """Keep the memory current before a text is read from it: a background round every
-        SENDER_REFRESH_SECONDS, or (0, for tests) a round here."""
-        if self.sender_seconds > 0:
-            self.sender_rounds.ensure()
-        else:
+        SENDER_REFRESH_SECONDS, or (0, for tests) a round here; and a round here too when the
+        memory is older than two rounds (a worker idle until now, a round that could not run)."""
+        if self.sender_seconds <= 0:
             self._sender_round()
+            return
+        self.sender_rounds.ensure()
+        if self.memory.age() > STALE_ROUNDS * self.sender_seconds and not self.guard.is_open:
+            self._sender_round(older_than=STALE_ROUNDS * self.sender_seconds)
 
-    def _sender_round(self) -> None:
-        """One round of following the senders; a database that does not answer leaves the memory as it was."""
-        try:
-            self.refresh_senders()
-        except SQLAlchemyError as exc:
-            log.debug("could not read sender state (%s); answering from memory", type(exc).__name__)
+    def _sender_round(self, older_than: float = 0.0) -> None:
+        """One round of following the senders, unless another one made the memory younger than
+        ``older_than`` meanwhile; a database that does not answer leaves the memory as it was."""
+        with self.round_lock:
+            if older_than and self.memory.age() <= older_than:
+                return
+            try:
+                self.refresh_senders()
+            except SQLAlchemyError as exc:
+                log.debug("could not read sender state (%s); answering from memory", type(exc).__name__)
 
     def _spool(self, sender: str, simulated: bool, change: Remembered) -> None:
         """Spool a change for every worker; when the spool cannot be written, owe it in memory."""

@@ -10,6 +10,7 @@ does not hold is unknown (``state`` None), not new.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, NamedTuple
 
@@ -45,6 +46,7 @@ class SenderMemory:
         self.since: datetime | None = None  # the newest change read
         self.changed: dict[tuple[str, bool], datetime] = {}  # changed here, at: an older row read loses
         self.current = False  # the last refresh read the database: a sender not held is a new sender
+        self.read_at = float("-inf")  # time.monotonic() of the last refresh that read the database
         self.lock = threading.Lock()
 
     def state(self, sender: str, simulated: bool = False) -> Remembered | None:
@@ -53,6 +55,10 @@ class SenderMemory:
         if found is None:
             return NEW if self.current else None
         return found
+
+    def age(self) -> float:
+        """Seconds since the last refresh that read the database (infinite before the first)."""
+        return time.monotonic() - self.read_at
 
     def answer(self, sid: str) -> dict | None:
         """The answer already given to a hashed MessageSid, by any worker (as last read)."""
@@ -95,7 +101,7 @@ class SenderMemory:
         reply counts of ``window`` from ``at_least`` on (below, no sender is near the limit, and
         this worker's own counts stand); an error leaves the memory as it was, no longer current,
         and is raised."""
-        since = self.since
+        since, began = self.since, time.monotonic()
         try:
             changes = read(_changes, since and since - OVERLAP, since and since - ANSWERS_OVERLAP, window, at_least)
         except Exception:
@@ -118,7 +124,7 @@ class SenderMemory:
             if oldest is not None and _aware(oldest[-1]) < cutoff:  # held about in the order answered
                 self.answers = {sid: row for sid, row in self.answers.items() if _aware(row[-1]) >= cutoff}
             self.since = changes["read_at"]
-            self.current = True
+            self.current, self.read_at = True, began
 
 
 def _changes(connection, senders_since: datetime | None, answers_since: datetime | None, window: int | None,

@@ -3,14 +3,8 @@ and the bot finds the database again by itself when it resumes; the breaker on i
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text as sql
@@ -20,64 +14,6 @@ from bot.phones import display
 from bot.store.breaker import Breaker, DatabaseUnavailable
 from bot.table.load_reach import forbidden_in
 from conftest import parse_twiml, post_signed
-
-ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
-             default=Path("/usr/lib/postgresql/15/bin"))  # the newest, as .ci/start-postgres picks
-
-
-def _cannot_start_postgres() -> str:
-    """Why this machine cannot start a throw-away PostgreSQL ("" when it can)."""
-    if not (PG_BIN / "initdb").exists():
-        return f"no PostgreSQL binaries in {PG_BIN}"
-    if os.geteuid() != 0 or not shutil.which("runuser"):
-        return "starting PostgreSQL as the postgres user needs root and runuser"
-    return ""
-
-
-@pytest.fixture
-def postgres():
-    """A throw-away PostgreSQL server (.ci/start-postgres): its URL and data folder; stopped afterwards."""
-    reason = _cannot_start_postgres()
-    if reason:
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
-        pytest.skip(reason)
-    folder = Path(tempfile.mkdtemp(prefix="frozen-pg-"))
-    url = subprocess.run([str(ROOT / ".ci/start-postgres"), str(folder)], check=True, capture_output=True,
-                         text=True, timeout=120).stdout.strip()
-    try:
-        yield url, folder / "data"
-    finally:
-        _signal_all(folder / "data", signal.SIGCONT)
-        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(folder / "data"),
-                        "stop", "-m", "immediate"], capture_output=True, timeout=60)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _server_pids(data: Path) -> list[int]:
-    """The postmaster and every process it started (backends, writer, checkpointer...)."""
-    postmaster = int((data / "postmaster.pid").read_text().split()[0])
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == postmaster:
-            children.append(int(stat.parent.name))
-    return [postmaster, *children]
-
-
-def _signal_all(data: Path, sig: int) -> None:
-    """Send ``sig`` to the whole server."""
-    if (data / "postmaster.pid").exists():
-        for pid in _server_pids(data):
-            try:
-                os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
-
 
 def _texter(client, sender: str):
     """Send a signed text; the reply (None when empty) and how long it took."""
@@ -94,7 +30,7 @@ def _texter(client, sender: str):
 
 
 def test_frozen_postgres_every_text_answered_then_recovers(postgres, app_config):
-    url, data = postgres
+    url = postgres.url
     app = create_app({**app_config, "DATABASE_URL": url, "WRITE_BATCH_SECONDS": 0, "TABLE_REFRESH_SECONDS": 0})
     store = app.extensions["store"]
     table = store.snapshot().table
@@ -106,7 +42,7 @@ def test_frozen_postgres_every_text_answered_then_recovers(postgres, app_config)
     assert table.discreet.messages["es"]["delete"] in carol("discreto por favor")[0]  # carol's phone is read
     delete = {table.discreet.messages[lang]["delete"] for lang in table.languages}
 
-    _signal_all(data, signal.SIGSTOP)
+    postgres.freeze()
     try:
         for body in ("I need a place to stay", "hola", "asdfgh", "help"):
             reply, took = alice(body)
@@ -128,7 +64,7 @@ def test_frozen_postgres_every_text_answered_then_recovers(postgres, app_config)
         assert client.get("/healthz").status_code == 503
         assert time.monotonic() - began < 5
     finally:
-        _signal_all(data, signal.SIGCONT)
+        postgres.thaw()
 
     deadline = time.monotonic() + 30
     while client.get("/healthz").status_code != 200:  # the probe finds it again by itself

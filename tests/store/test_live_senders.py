@@ -42,6 +42,19 @@ def test_a_stop_reaches_another_worker_within_two_seconds(app_config):
         two.extensions["store"].close()
 
 
+def test_a_worker_idle_for_a_while_reads_the_changes_before_its_next_text(app_config):
+    one = create_app({**app_config, "SENDER_REFRESH_SECONDS": 30})  # no background round in this test's time
+    two = create_app({**app_config, "SENDER_REFRESH_SECONDS": 30})
+    try:
+        assert send(one.test_client(), STOPPED, "STOP") is None
+        assert send(two.test_client(), STOPPED, "help") is not None  # two read the senders at start, before the STOP
+        two.extensions["store"].memory.read_at -= 61  # then nothing for two rounds
+        assert send(two.test_client(), STOPPED, "help") is None
+    finally:
+        one.extensions["store"].close()
+        two.extensions["store"].close()
+
+
 def test_an_outage_keeps_what_each_worker_knew(app_config):
     one, two = create_app(app_config), create_app(app_config)
     first, second = one.test_client(), two.test_client()
