@@ -2,13 +2,18 @@
 
     python bench/outage.py freeze   # a throw-away PostgreSQL frozen with SIGSTOP, then resumed (root)
     python bench/outage.py flood    # 300 wrong sign-ins from 100 threads (SQLite)
+    python bench/outage.py soak [SECONDS]  # wrk on a throw-away PostgreSQL, 2 workers (root; default 60 s)
 
 Prints the slowest and median text during the trouble, and for ``freeze`` how long the bot took
-to find the database again after SIGCONT. Every text is signed as Twilio signs it.
+to find the database again after SIGCONT; for ``soak``, how often the two workers' batched writes
+met each other (deadlocks and serialization failures, each tried again) and how often a breaker
+opened. Every text is signed as Twilio signs it. What each sender chose holding on both workers
+through a frozen and a killed database is a test: tests/store/test_outage_across_workers.py.
 """
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import statistics
@@ -27,12 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN, BASE = "bench-token", "http://127.0.0.1:18766"
 
 
-def serve(database_url: str) -> subprocess.Popen:
-    """gunicorn with 2 sync workers on BASE, once /healthz answers."""
+def serve(database_url: str, log: Path | None = None) -> subprocess.Popen:
+    """gunicorn with 2 sync workers on BASE, once /healthz answers (its log to ``log``, if given)."""
     env = {**os.environ, "DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TOKEN, "SECRET_KEY": "bench",
-           "SENDER_HASH_KEY": "bench", "SESSION_COOKIE_SECURE": "0"}
+           "SENDER_HASH_KEY": "bench", "SESSION_COOKIE_SECURE": "0", "PUBLIC_BASE_URL": "", "PROXY_FIX": "0"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", BASE[7:], "bot:create_app()"],
-                              cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+                              cwd=ROOT, env=env, stderr=open(log, "wb") if log else subprocess.DEVNULL)
     for _ in range(200):
         try:
             if requests.get(f"{BASE}/healthz", timeout=2).status_code == 200:
@@ -58,11 +63,23 @@ def report(name: str, took: list[float]) -> None:
     print(f"{name}: {len(took)} texts, median {statistics.median(took):.2f} s, slowest {max(took):.2f} s")
 
 
-def freeze() -> None:
-    """SIGSTOP every PostgreSQL process, text from 10 senders at once, SIGCONT, wait for /healthz."""
+def start_postgres() -> tuple[Path, str]:
+    """A throw-away PostgreSQL server (.ci/start-postgres): its folder and URL."""
     folder = Path(tempfile.mkdtemp(prefix="bench-pg-"))
     url = subprocess.run([str(ROOT / ".ci/start-postgres"), str(folder)], check=True, capture_output=True,
                          text=True).stdout.strip()
+    return folder, url
+
+
+def stop_postgres(folder: Path) -> None:
+    """Stop the throw-away server at once."""
+    subprocess.run(["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D",
+                    str(folder / "data"), "stop", "-m", "immediate"], capture_output=True)
+
+
+def freeze() -> None:
+    """SIGSTOP every PostgreSQL process, text from 10 senders at once, SIGCONT, wait for /healthz."""
+    folder, url = start_postgres()
     server = serve(url)
     try:
         postmaster = int((folder / "data/postmaster.pid").read_text().split()[0])
@@ -82,8 +99,36 @@ def freeze() -> None:
     finally:
         server.terminate()
         server.wait()
-        subprocess.run(["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D",
-                        str(folder / "data"), "stop", "-m", "immediate"], capture_output=True)
+        stop_postgres(folder)
+
+
+def soak(seconds: int = 60) -> None:
+    """wrk at 16 connections for ``seconds`` against 2 workers on PostgreSQL, 5,000 senders: how often
+    their batched writes met (each tried again) and how often a breaker opened."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import traffic
+    folder, url = start_postgres()
+    log = folder / "gunicorn.log"
+    server = serve(url, log)
+    try:
+        rng = random.Random(18)
+        requests_file = folder / "requests.txt"
+        traffic.write_requests(requests_file, f"{BASE}/sms", TOKEN, 400 * seconds, traffic.make_senders(5000, rng), rng)
+        done = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "5s", "-s",
+                               str(ROOT / "bench/requests.lua"), f"{BASE}/sms", "--", str(requests_file), "2"],
+                              capture_output=True, text=True, timeout=seconds + 120)
+        summary = next((line for line in done.stdout.splitlines() if line.startswith("BENCH ")), done.stdout[-500:])
+        print(f"wrk: {summary}")
+    finally:
+        server.terminate()
+        server.wait()
+        stop_postgres(folder)
+    lines = log.read_text(errors="replace").splitlines()
+    met = sum("met another worker's write" in line for line in lines)
+    unwritten = sum("not written" in line for line in lines)
+    opened = sum("database unavailable" in line for line in lines)
+    print(f"{seconds} s soak, 2 workers: {met} batch(es) met another worker's write and were tried again, "
+          f"{unwritten} not written, breaker opened {opened} time(s)")
 
 
 def flood() -> None:
@@ -129,4 +174,5 @@ def _parent(stat: Path) -> int:
 
 
 if __name__ == "__main__":
-    {"freeze": freeze, "flood": flood}[sys.argv[1] if len(sys.argv) > 1 else "freeze"]()
+    mode = sys.argv[1] if len(sys.argv) > 1 else "freeze"
+    {"freeze": freeze, "flood": flood, "soak": soak}[mode](*map(int, sys.argv[2:]))
