@@ -51,6 +51,11 @@ def display(number: str) -> str:
     )
 
 
+def found_in(text: str) -> list[tuple[int, int]]:
+    """Where phone numbers are written in ``text``: (start, end) of each, as phonenumbers finds them."""
+    return [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, REGION)]
+
+
 def sender_hash(number: str, key: bytes) -> str:
     """A keyed hash that stands for a sender, so their number is never stored."""
     canonical = number.strip()

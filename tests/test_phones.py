@@ -28,3 +28,9 @@ def test_display_and_spoken():
     assert phones.display("+12099481911") == "(209) 948-1911"
     assert phones.display("911") == "911"
     assert phones.display("+442079460000").startswith("+44 ")
+
+
+def test_found_in_a_text():
+    text = "Women's Center (209) 948-1911, national +1 888 373 7888, Mexico +52 55 1234 5678; call 911."
+    found = [text[a:b] for a, b in phones.found_in(text)]
+    assert found == ["(209) 948-1911", "+1 888 373 7888", "+52 55 1234 5678"]  # 911 is a word here, not a line

@@ -1,5 +1,7 @@
-"""README.md: every code block marked ``# runs-as-is`` runs exactly as written on a fresh clone, and
-every command it shows uses the one documented form, ``.venv/bin/flask --app bot ...``.
+"""README.md and the guides in docs/: every code block marked ``# runs-as-is`` runs exactly as written
+on a fresh clone (the README's blocks first, then each guide's, by file name), every command they
+show uses the one documented form, ``.venv/bin/flask --app bot ...``, the README's two set-up commands
+come first, and every link between them leads somewhere.
 
 The clone gets no virtual environment of its own (too slow): ``.venv/bin/flask`` and
 ``.venv/bin/python`` in it are small scripts that run this interpreter with the clone first on the path.
@@ -23,6 +25,21 @@ SETTINGS = ("DATABASE_URL", "DATA_DIR", "SECRET_KEY", "SENDER_HASH_KEY", "TWILIO
             "SESSION_COOKIE_SECURE", "FLASK_APP")
 
 
+SET_UP = ("make run     # installs and serves the bot on http://127.0.0.1:5000, SQLite in instance/, data/ loaded\n"
+          "make test    # installs the test dependencies and runs the whole test suite\n")
+LINK = re.compile(r"\]\((?!https?:|mailto:)([^)#\s]*)(?:#([^)\s]*))?\)")
+
+
+def documents(root: Path) -> list[str]:
+    """The README, then the guides in docs/ by file name: the order their blocks run in."""
+    return ["README.md"] + sorted(f"docs/{p.name}" for p in (root / "docs").glob("*.md"))
+
+
+def anchor(heading: str) -> str:
+    """A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
 def marked_blocks(text: str) -> list[str]:
     """The ```sh blocks whose first line is the marker, in order."""
     return [b for b in BLOCK.findall(text) if b.splitlines() and b.splitlines()[0].strip() == MARK]
@@ -33,12 +50,36 @@ def test_the_marking_rule_finds_only_marked_blocks():
     assert marked_blocks(text) == [f"{MARK}\necho one\n"]
 
 
-def test_every_command_uses_the_venv_and_the_app_flag():
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_anchor_rule():
+    assert anchor("Sender state in memory (2026-12-02)") == "sender-state-in-memory-2026-12-02"
+    assert anchor("The phone menu: `data/menu.yaml`") == "the-phone-menu-datamenuyaml"
+
+
+@pytest.mark.parametrize("name", documents(ROOT))
+def test_every_command_uses_the_venv_and_the_app_flag(name):
+    text = (ROOT / name).read_text(encoding="utf-8")
     assert not re.findall(r"(?<!\.venv/bin/)\bflask --app", text)
     assert not re.findall(r"^\s*(flask|pytest|alembic|gunicorn|pip) ", text, re.M)
     assert ". .venv/bin/activate" not in text
-    assert len(marked_blocks(text)) >= 4
+
+
+def test_the_set_up_commands_come_first_and_blocks_run_everywhere():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.findall(r"^```\w*\n(.*?)^```", readme, re.M | re.S)[0] == SET_UP  # the first code block of all
+    assert len(marked_blocks(readme)) >= 3
+    guides = [name for name in documents(ROOT)[1:] if marked_blocks((ROOT / name).read_text(encoding="utf-8"))]
+    assert {"docs/operations.md", "docs/staff.md"} <= set(guides)
+
+
+@pytest.mark.parametrize("name", documents(ROOT))
+def test_every_link_leads_to_a_file_and_heading(name):
+    source = ROOT / name
+    for path, fragment in LINK.findall(source.read_text(encoding="utf-8")):
+        target = (source.parent / path).resolve() if path else source
+        assert target.is_file(), f"{name}: ({path}) leads nowhere"
+        if fragment and target.suffix == ".md":
+            headings = re.findall(r"^#+ (.*)$", target.read_text(encoding="utf-8"), re.M)
+            assert fragment in {anchor(h) for h in headings}, f"{name}: ({path}#{fragment}) names no heading"
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +107,9 @@ def test_marked_blocks_run_on_a_fresh_clone(fresh_clone):
     found = subprocess.run([str(fresh_clone / ".venv/bin/python"), "-c", "import bot; print(bot.__file__)"],
                            env=env, cwd=fresh_clone, capture_output=True, text=True, check=True)
     assert found.stdout.startswith(str(fresh_clone)), found.stdout  # the clone's code, not this checkout's
-    blocks = marked_blocks((fresh_clone / "README.md").read_text(encoding="utf-8"))
-    assert blocks
+    blocks = [block for name in documents(fresh_clone)
+              for block in marked_blocks((fresh_clone / name).read_text(encoding="utf-8"))]
+    assert len(blocks) >= 6
     for block in blocks:
         done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=fresh_clone, env=env,
                               capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, request
 from flask_login import LoginManager, current_user
 
-from . import accounts, auth, cards, changes, cookies, errors, history, home, password, resources, simulators, usage
+from . import (accounts, auth, cards, changes, cookies, errors, history, home, numbers, password, resources, simulators,
+               usage)
 
 bp = Blueprint("console", __name__, url_prefix="/console", static_folder="static")
 bp.register_blueprint(auth.bp)
@@ -18,6 +19,7 @@ bp.register_blueprint(history.bp)
 bp.register_blueprint(password.bp)
 bp.register_blueprint(cards.bp)  # cards, interpreter lines
 errors.init_blueprint(bp)
+numbers.init_blueprint(bp)
 
 OPEN_ENDPOINTS = {"console.auth.login", "console.static"}
 TABLE_FORMS = ("/console/files/", "/console/resources/save")  # they carry a whole file (examples.yaml is large)

@@ -40,4 +40,4 @@ def pdf():
         abort(409)
     body = cards.pdf(cards.content(table, helpline, lang, words), size)
     return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="helpline-{size}-{lang}.pdf"'})
+                    headers={"Content-Disposition": f'inline; filename="{cards.file_name(size, lang)}"'})

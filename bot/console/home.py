@@ -18,7 +18,7 @@ bp = Blueprint("home", __name__)
 def index():
     """Links to every tool, and what needs attention: numbers to verify, reply tests failing or missing."""
     snapshot = get_store().snapshot()
-    stale, failed, cases, names = [], [], [], {}
+    stale, failed, cases, names, phones = [], [], [], {}, {}
     if snapshot is not None:
         today = datetime.now(TIMEZONE).date()
         stale = reply_checks.unverified(snapshot.table, today, current_app.config["VERIFY_DAYS"])
@@ -27,8 +27,9 @@ def index():
         failed = [r for r in cases if not r.passed]
         lang = snapshot.table.default_language
         names = {f"resource {key}": r.name.get(lang, key) for key, r in snapshot.table.resources.items()}
+        phones = {f"resource {key}": r.phone for key, r in snapshot.table.resources.items() if r.phone.startswith("+")}
     return render_template("console/index.html", stale=stale, failed=failed, tests=len(cases), names=names,
-                           no_table=snapshot is None, days=current_app.config["VERIFY_DAYS"])
+                           phones=phones, no_table=snapshot is None, days=current_app.config["VERIFY_DAYS"])
 
 
 @bp.route("/tests", methods=["GET", "POST"])

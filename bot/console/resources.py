@@ -9,7 +9,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..phones import display
 from ..review import proposal as proposals, readable, reply_checks
 from ..table.changes import in_words, with_entry
 from ..table.files import docs_from_table
@@ -32,7 +31,7 @@ def index():
     stale = {f.subject.split(" ", 1)[1] for f in reply_checks.unverified(table, today, days)}  # never 911
     rows = sorted(rows, key=lambda r: (r.key not in stale, r.last_verified or date.min))
     return render_template("console/resources.html", rows=rows, stale=stale, days=days, form=FlaskForm(),
-                           language=table.default_language, display=display)
+                           language=table.default_language)
 
 
 @bp.post("/<key>/verified")

@@ -37,8 +37,7 @@ class SmsForm(FlaskForm):
 class TeachForm(FlaskForm):
     text = HiddenField(validators=[Length(min=1, max=1600)])
     lang = HiddenField()
-    topic = SelectField("This should have been", choices=[SelectChoice("", "no topic (the keyword menu)")],
-                        validate_choice=False)
+    topic = SelectField("This should have been", choices=[], validate_choice=False)
 
 
 class CallForm(FlaskForm):
@@ -69,8 +68,11 @@ def sms():
     form.history.data = json.dumps(history[-HISTORY:])
     teach = None
     if history and history[-1].get("lang") and snapshot:
-        teach = TeachForm(formdata=None, text=history[-1]["text"], lang=history[-1]["lang"])
-        teach.topic.choices += [SelectChoice(t.key, t.key) for t in snapshot.table.topics]
+        topics = [t.key for t in snapshot.table.topics]
+        picked = [t for t in history[-1].get("topics", []) if t in topics]  # the bot's own reading first
+        teach = TeachForm(formdata=None, text=history[-1]["text"], lang=history[-1]["lang"],
+                          topic=(picked or topics or [""])[0])
+        teach.topic.choices = [SelectChoice(t, t) for t in topics] + [SelectChoice("", "no topic (the keyword menu)")]
     return render_template("console/sms.html", form=form, history=history, teach=teach)
 
 
@@ -113,20 +115,26 @@ def call():
     form.steps.data, form.press.data, form.phrase.data = json.dumps(steps), "", ""
     last = turns[-1].step if turns else None
     return render_template("console/call.html", form=form, turns=turns, last=last, error=error, texts=texts,
-                           heard=callsim.heard, outcome=callsim.outcome, tree=_tree(snapshot))
+                           heard=callsim.heard, outcome=callsim.outcome, tree=_tree(snapshot, texts))
 
 
-def _tree(snapshot):
-    """The menu as a diagram: per language, each key and what it does."""
+def _tree(snapshot, texts: bool):
+    """The menu as this caller gets it: per language (by name), each key and what it does, lines by name and number."""
     if snapshot is None:
         return {}
     table = snapshot.table
+
     def line(o, lang):
         """What an option dials, as staff read it."""
         return f"{table.resources[o.resource].name[lang]} {display(table.resources[o.resource].phone)}"
 
-    return {lang: [(o.key, o.action, line(o, lang) if o.resource else None, o.language)
-                   for o in menu.options(table, lang)] for lang in table.languages}
+    def named(code):
+        """A language by its name ("Español"), as the table calls it."""
+        return table.languages[code].name if code in table.languages else code
+
+    return {named(lang): [(o.key, o.action, line(o, lang) if o.resource else None,
+                           named(o.language) if o.language else None)
+                          for o in menu.options(table, lang, texts)] for lang in table.languages}
 
 
 def _json_list(text: str | None) -> list:

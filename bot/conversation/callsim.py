@@ -40,7 +40,7 @@ def walk(table: Table, matcher: Matcher, actions: Sequence[str], now: datetime |
                 raise ValueError(f"{action}: no call is being connected at this point")
             step = menu.dialed(table, step.language, step.dial.key, action.removeprefix("dial="))
         elif step.kind != "menu":
-            where = f"connected to {step.dial.key}" if step.kind == "dial" else "over"
+            where = f"connected to {step.dial.name[step.language]}" if step.kind == "dial" else "over"
             raise ValueError(f"{action!r}: the call is {where}; only dial=STATUS can follow a connection")
         elif action in ("-", ""):
             step = menu.choose(table, matcher, step.language, step.round, now=now, texts=texts)
@@ -58,9 +58,9 @@ def heard(step: Step) -> list[tuple[str, str]]:
 
 
 def outcome(step: Step) -> str:
-    """Where the call stands after ``step``: connecting, at the menu, or ended."""
+    """Where the call stands after ``step``: connecting (to the line's name and number), at the menu, or ended."""
     if step.kind == "dial":
-        return f"connecting to {step.dial.key} {Phone(step.dial.phone).display}"
+        return f"connecting to {step.dial.name[step.language]} {Phone(step.dial.phone).display}"
     if step.kind == "confirm":
         return "asking the caller to confirm the text (1 sends it)"
     return "waiting at the menu" if step.kind == "menu" else "call ended"

@@ -73,6 +73,11 @@ def listed(words: list[str], conjunction: object = None) -> str:
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
+def file_name(size: str, language: str) -> str:
+    """What a card's PDF is called: "helpline-wallet-en.pdf"."""
+    return f"helpline-{size}-{language}.pdf"
+
+
 def pdf(card: Content, size: str = "wallet") -> bytes:
     """The card laid out on a ``size`` page ("wallet": front and back; "poster": one page)."""
     s = SIZES[size]

@@ -41,8 +41,8 @@ def test_call_walks_the_menu(runner):
     result = runner.invoke(args=["call", "9", "vivienda", "dial=busy"])
     assert result.exit_code == 0, result.output
     assert "[es-MX] Si está en peligro inmediato" in result.output
-    assert "connecting to chest-of-hope-helpline (209) 259-5552" in result.output
-    assert result.output.rstrip().endswith("connecting to national-hotline (888) 373-7888")
+    assert "connecting to la línea de ayuda de Chest of Hope (209) 259-5552" in result.output
+    assert result.output.rstrip().endswith("connecting to la Línea Nacional contra la Trata de Personas (888) 373-7888")
 
 
 def test_call_silence_ends_with_the_numbers(runner):

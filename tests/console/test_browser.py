@@ -154,6 +154,49 @@ def test_every_page_fits_a_phone_and_a_password_changes(browser, live_server):
     page.wait_for_url(base + "/console/")
 
 
+def whole_lines(page) -> list[str]:
+    """The text of every number element of the page that the browser broke over more than one line."""
+    return page.evaluate("""() => [...document.querySelectorAll('.number')]
+        .filter(e => new Set([...e.getClientRects()].map(r => Math.round(r.bottom))).size > 1)
+        .map(e => e.textContent)""")  # a mark inside a number makes more boxes, but all on one line
+
+
+def test_a_change_on_a_phone_starts_with_save_and_no_number_breaks(browser, live_server):
+    from playwright.sync_api import expect
+
+    from bot.store import get_store, staff
+
+    app, base = live_server
+    with app.app_context(), get_store().session() as session:
+        staff.add(session, "phone-admin@example.org", STAFF_PASSWORD, "admin")
+    page = browser.new_page(viewport=PHONE)
+    sign_in(page, base, "phone-admin@example.org")
+    assert page.locator('#attention a[href^="tel:+1"]', has_text="Call and verify it").count() >= 1
+    page.goto(base + "/console/resources/")
+    expect(page.locator("#resource-chest-of-hope-helpline a.number")).to_have_attribute("href", "tel:+12092595552")
+    page.click("#resource-chest-of-hope-helpline >> text=Edit")
+    page.fill("input[name=phone]", "(209) 259-5553")
+    page.click("#preview")
+    save = page.locator("#save").bounding_box()
+    assert page.evaluate("window.scrollY") == 0
+    assert save["y"] + save["height"] <= PHONE["height"], f"Save is {save['y']:.0f}px down, below the first screen"
+    expect(page.locator("#in-words")).to_contain_text("(209) 259-5553")
+    replies = page.locator("#replies")
+    assert replies.get_attribute("open") is None  # folded
+    replies.locator("summary").click()
+    numbers = page.locator(".number")
+    assert numbers.count() >= 20 and page.locator("#replies .number").first.is_visible()
+    assert whole_lines(page) == []
+    height = page.locator("#in-words .new .number").bounding_box()["height"]
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#in-words .new .number')).lineHeight)")
+    assert height <= line * 1.2, f"the new number is {height}px high, one line is {line}px"
+
+    page.click("text=Call simulator")
+    page.click("button[name=press][value='2']")
+    expect(page.locator("#connected")).to_have_text("Connected to the Chest of Hope Helpline (209) 259-5552")
+    assert whole_lines(page) == []
+
+
 def lan_address() -> str | None:
     """This machine's address on its network (not loopback), or None."""
     import socket

@@ -184,3 +184,18 @@ def test_reply_tests_page(login):
     page = client.post("/console/tests", data={"csrf_token": token}).get_data(as_text=True)
     assert re.search(r"(\d+) of \1 passed", page)
     assert "FAIL" not in page
+
+
+def test_call_simulator_names_lines_not_keys(app, login):
+    table = app.extensions["store"].snapshot().table
+    client = login()
+    page = press(client, [], key="2")
+    chest = table.resources["chest-of-hope-helpline"]
+    status = re.findall(r'<p class="status">(.*?)</p>', page, re.S)[-1]
+    assert html.unescape(status) == f'connecting to {chest.name["en"]} <span class="number">(209) 259-5552</span>'
+    assert html.unescape(re.search(r'id="connected">(.*?)</p>', page, re.S).group(1)) == \
+        f'Connected to {chest.name["en"]} <span class="number">(209) 259-5552</span>'
+    assert not [key for key in table.resources if key in page]
+    tree = client.get("/console/call").get_data(as_text=True).split('class="tree"')[1]
+    assert "Menu (Español)" in tree and "<kbd>5</kbd> the numbers by text" in tree  # languages, actions in words
+    assert "the call is connected to " + chest.name["en"] in html.unescape(press(client, ["2"], key="3"))

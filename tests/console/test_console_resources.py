@@ -171,7 +171,8 @@ def test_home_lists_what_needs_attention(app, login, runner, data_copy):
     client = login()
     home = client.get("/console/").get_data(as_text=True)
     attention = home[home.index('id="attention"'):home.index("</section>")]
-    assert "Women&#39;s Center 24-hour Human Trafficking hotline: (209) 948-1911 never verified" in attention
+    words = re.sub(r"<[^>]+>", "", attention)
+    assert "Women&#39;s Center 24-hour Human Trafficking hotline: (209) 948-1911 never verified" in words
     assert "emergency-911" not in attention and "911 never" not in attention.replace("948-1911", "")
     path = data_copy / "reply_tests.yaml"
     doc = yaml.safe_load(path.read_text())
@@ -196,3 +197,31 @@ def test_reply_tests_are_edited_like_the_other_files(app, login):
     assert 'SMS "motel": missing (209) 259-5552' in preview  # "motel" is no keyword: the new test fails
     assert save(client, response.get_data(as_text=True)).status_code == 302
     assert any(row.get("text") == "motel" for row in live(app).reply_tests["sms"])
+
+
+def test_preview_starts_with_the_change_and_save_the_rest_folded(login):
+    client = login("admin")
+    client.post("/console/resources/chest-of-hope-helpline/verified",
+                data={"csrf_token": csrf_token(client, "/console/resources/")})
+    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-5553")
+    main = preview[preview.index("<main>"):]
+    save_at, replies_at = main.index('id="save"'), main.index('<details id="replies">')
+    assert main.index('id="in-words"') < save_at < replies_at  # in words, then Save, then what else changes
+    assert "SMS en HOUSING" not in main[:replies_at] and "SMS en HOUSING" in main[replies_at:]
+    assert re.search(r"<summary>What texters and callers would get differently:\s+\d+ replies</summary>", main)
+    unverified = re.search(r'<p class="flash unverified">(.*?)</p>', main, re.S).group(1)
+    assert 'The number of the Chest of Hope Helpline changes' in unverified
+    assert '<a href="tel:+12092595553">Call <span class="number">(209) 259-5553</span></a> and press' in unverified
+    assert '<span class="number">(209) 259-555<mark>3</mark></span>' in main  # the number whole, its digit marked
+
+
+def test_resources_and_home_link_numbers_to_call(login):
+    client = login()
+    page = client.get("/console/resources/").get_data(as_text=True)
+    row = page[page.index('id="resource-chest-of-hope-helpline"'):]
+    assert '<a class="number" href="tel:+12092595552">(209) 259-5552</a>' in row[:row.index("</tr>")]
+    home = client.get("/console/").get_data(as_text=True)
+    stale = re.search(r'<li class="stale">the Women&#39;s Center 24-hour Human Trafficking hotline:(.*?)</li>',
+                      home, re.S)
+    assert '<span class="number">(209) 948-1911</span>' in stale.group(1)
+    assert '<a href="tel:+12099481911">Call and verify it</a>' in stale.group(1)

@@ -75,3 +75,16 @@ def test_teaching_no_topic_replaces_the_example(app, login):
     assert sms(app, TEXT, "+12095550115").startswith("If you are in danger")
     save(client, teach(client, simulate(client, TEXT), ""))
     assert sms(app, TEXT, "+12095550116").startswith("Text HOTLINE")
+
+
+def selected_topic(page):
+    """The topic the teach form starts on."""
+    form = re.search(r'<form method="post" action="/console/sms/teach".*?</form>', page, re.S).group(0)
+    return re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', form).group(1, 2)
+
+
+def test_teaching_starts_on_the_bots_own_topic_or_the_first_topic(app, login):
+    client = login("admin")
+    assert "HOUSING" in selected_topic(simulate(client, "I need a shelter"))  # what the bot read
+    first = app.extensions["store"].snapshot().table.topics[0].key
+    assert first != "" and first in selected_topic(simulate(client, TEXT))  # nothing read: a real topic, not none

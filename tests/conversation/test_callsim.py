@@ -59,3 +59,9 @@ def test_without_texts_the_option_is_not_there(table, walk):
     offer = next(o for o in table.menu if o.action == "text").prompt["en"]
     start, after = walk(text_key(table))
     assert offer not in heard(start) and after.step.kind != "confirm"
+
+
+def test_the_outcome_names_the_line_in_the_callers_language(table, walk):
+    chest = table.resources["chest-of-hope-helpline"]
+    assert callsim.outcome(walk("2")[-1].step) == f"connecting to {chest.name['en']} (209) 259-5552"
+    assert callsim.outcome(walk("9", "2")[-1].step) == f"connecting to {chest.name['es']} (209) 259-5552"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -97,6 +98,14 @@ def test_card_command(runner, tmp_path):
     assert result.exit_code == 0 and "Llame al 911" in " ".join(read_back(poster.read_bytes())[0].split())
     bad = runner.invoke(args=["card", "--lang", "vi", str(tmp_path / "x.pdf")])
     assert bad.exit_code != 0 and "--lang" in bad.output
+
+
+def test_card_command_writes_into_the_instance_folder_by_default(app, runner):
+    result = runner.invoke(args=["card", "--lang", "es"])
+    assert result.exit_code == 0, result.output
+    written = Path(app.instance_path) / "helpline-wallet-es.pdf"
+    assert f"wrote {written}" in result.output
+    assert "(209) 948-1911" in read_back(written.read_bytes())[0]
 
 
 def test_card_command_needs_the_helpline_number(app_config, tmp_path):
