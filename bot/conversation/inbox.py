@@ -56,10 +56,9 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
         return _again(snapshot, known.earlier, budget)
     outcome = texting.answer(snapshot.table, snapshot.understander, body, known.state, opt_out_type, language, budget)
     if sender and known.unknown:  # only what the text itself chose is kept, never the discreet default
-        chosen = texting.answer(snapshot.table, snapshot.understander, body, texting.SenderState(), opt_out_type,
-                                language, budget).state
-        if chosen.opted_out or chosen.discreet:  # STOP, QUIET, "he reads my texts" during an outage: that alone
-            store.save_sender(sender, simulated, Remembered(None, chosen.opted_out or None, chosen.discreet or None))
+        chosen = _chosen(snapshot, body, opt_out_type, language, budget)
+        if chosen != (None, None, None):  # STOP, START, QUIET, NORMAL, "he reads my texts" during an outage
+            store.save_sender(sender, simulated, chosen)
     elif sender and (outcome.state.opted_out != known.state.opted_out
                    or outcome.state.discreet != known.state.discreet):  # discreet, like STOP
         new = outcome.state  # STOP, START and discreet are written at once
@@ -107,6 +106,19 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
         state = texting.SenderState(held.language, held.opted_out, held.discreet)
     state = replace(state, language=store.pending.language(sender, simulated) or state.language)
     return Known(None, state, store.replies(sender, window) if window is not None else 0, held is None)
+
+
+def _chosen(snapshot: Snapshot, body: str, opt_out_type: str, language: str | None, budget: bool) -> Remembered:
+    """What the text itself chooses whatever the sender's state was (an opt-out, discreet replies), for a
+    sender whose state is unknown; None where the answer depends on that state."""
+    def after(state: texting.SenderState) -> texting.SenderState:
+        """The sender's state after this text, from ``state``."""
+        return texting.answer(snapshot.table, snapshot.understander, body, state, opt_out_type, language, budget).state
+
+    new, stopped, quiet = (after(texting.SenderState()), after(texting.SenderState(opted_out=True)),
+                           after(texting.SenderState(discreet=True)))
+    return Remembered(None, new.opted_out if new.opted_out == stopped.opted_out else None,
+                      new.discreet if new.discreet == quiet.discreet else None)
 
 
 def _again(snapshot: Snapshot, earlier: dict, budget: bool = True) -> texting.Outcome:

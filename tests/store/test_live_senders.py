@@ -87,6 +87,23 @@ def test_an_outage_keeps_what_each_worker_knew(app_config):
         restarted.extensions["store"].close()
 
 
+def test_a_start_or_normal_during_an_outage_holds_though_the_worker_did_not_know_the_sender(app_config):
+    one, two = create_app(app_config), create_app(app_config)
+    try:
+        send(two.test_client(), WATCHED, "hi")  # two has read the senders: nobody has chosen anything yet
+        assert send(one.test_client(), STOPPED, "STOP") is None
+        assert not plain(send(one.test_client(), WATCHED, "QUIET"))
+        for app in (one, two):
+            app.extensions["store"].close()  # every database call now fails at once
+        assert send(two.test_client(), STOPPED, "START") is not None  # two never held the opt-out
+        assert send(two.test_client(), WATCHED, "NORMAL") is not None  # nor the discreet choice
+        assert send(one.test_client(), STOPPED, "help") is not None  # one read both from the spool
+        assert plain(send(one.test_client(), WATCHED, "what is human trafficking"))
+    finally:
+        for app in (one, two):
+            app.extensions["store"].spool.path.unlink(missing_ok=True)
+
+
 def conflict() -> OperationalError:
     """The error PostgreSQL gives one of two deadlocked writers."""
     orig = type("DeadlockDetected", (Exception,), {"sqlstate": "40P01"})("deadlock detected")
