@@ -253,17 +253,21 @@ def login(client, add_staff):
 
 @pytest.fixture
 def gunicorn():
-    """``gunicorn(env)``: serve ``bot:create_app()`` with 2 sync workers on a free loopback port with these
-    settings, once /healthz answers; its base URL. Stopped at the end of the test."""
+    """``gunicorn(env, config=None, log=None)``: serve ``bot:create_app()`` with 2 sync workers (or as a config
+    file says, given HELPLINE_BIND) on a free loopback port with these settings, its output to the file ``log``,
+    once /healthz answers; its base URL. Stopped at the end of the test."""
     servers = []
 
-    def serve(env: dict) -> str:
+    def serve(env: dict, config: Path | None = None, log: Path | None = None) -> str:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        servers.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "bot:create_app()"],
-            cwd=DATA_DIR.parent, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        options = ["-c", str(config)] if config else ["-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
+                                                       "bot:create_app()"]
+        with open(log or os.devnull, "ab") as output:
+            servers.append(subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", *options], cwd=DATA_DIR.parent, stdout=output, stderr=output,
+                env={**os.environ, "HELPLINE_BIND": f"127.0.0.1:{port}", **env}))
         base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
         while True:
             try:
@@ -271,6 +275,7 @@ def gunicorn():
                     return base
             except requests.RequestException:
                 pass
+            assert servers[-1].poll() is None, f"gunicorn exited with {servers[-1].returncode} (see its log)"
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.3)
 
