@@ -24,6 +24,8 @@ timeout = 30
 graceful_timeout = 30
 keepalive = 5
 worker_tmp_dir = "/dev/shm"  # the workers' heartbeat files: in memory, never blocked by a slow disk
+# No control socket (gunicorn 25.1+ makes one in $HOME/.gunicorn): systemd starts, reloads and stops it.
+control_socket_disable = True
 
 # The proxy on this machine sets X-Forwarded-Proto; the app's PROXY_FIX=1 reads the public host and scheme.
 forwarded_allow_ips = "127.0.0.1,::1"
