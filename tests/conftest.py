@@ -251,6 +251,20 @@ def login(client, add_staff):
     return sign_in
 
 
+def wait_until_up(url: str, process: subprocess.Popen, name: str, seconds: float = 60, **options) -> None:
+    """Return once GET ``url`` (with requests' ``options``) answers 200; fail if ``process`` exits or time runs out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if requests.get(url, timeout=2, **options).status_code == 200:
+                return
+        except OSError:  # not listening yet, or (TLS) its certificate not written yet
+            pass
+        assert process.poll() is None, f"{name} exited with {process.returncode} (see its log)"
+        assert time.monotonic() < deadline, f"{name} did not start"
+        time.sleep(0.3)
+
+
 @pytest.fixture
 def gunicorn():
     """``gunicorn(env, config=None, log=None)``: serve ``bot:create_app()`` with 2 sync workers (or as a config
@@ -268,16 +282,8 @@ def gunicorn():
             servers.append(subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", *options], cwd=DATA_DIR.parent, stdout=output, stderr=output,
                 env={**os.environ, "HELPLINE_BIND": f"127.0.0.1:{port}", **env}))
-        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    return base
-            except requests.RequestException:
-                pass
-            assert servers[-1].poll() is None, f"gunicorn exited with {servers[-1].returncode} (see its log)"
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.3)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", servers[-1], "gunicorn")
+        return f"http://127.0.0.1:{port}"
 
     yield serve
     for server in servers:

@@ -9,7 +9,6 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import requests
 
 from bot import phones
 from bot.table.files import read_table
-from conftest import AUTH_TOKEN, DATA_DIR, sign
+from conftest import AUTH_TOKEN, DATA_DIR, sign, wait_until_up
 
 DEPLOY = DATA_DIR.parent / "deploy"
 # What the test adds to the shipped Caddyfile: loopback only, Caddy's own CA for every site (as "tls internal"
@@ -63,16 +62,8 @@ def caddy(tmp_path):
             running.append(subprocess.Popen(["caddy", "run", "--adapter", "caddyfile", "--config", str(config)],
                                             env=env, stdout=log, stderr=log))
         base, root = f"https://127.0.0.1:{port}", home / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
-        deadline = time.monotonic() + 30
-        while True:
-            assert running[-1].poll() is None, (tmp_path / "caddy.log").read_text()
-            try:
-                if root.exists() and requests.get(f"{base}/healthz", verify=root, timeout=5).status_code == 200:
-                    return base, root
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "caddy.log").read_text()
-            time.sleep(0.2)
+        wait_until_up(f"{base}/healthz", running[-1], f"caddy (log: {tmp_path / 'caddy.log'})", verify=root)
+        return base, root
 
     yield serve
     for process in running:
