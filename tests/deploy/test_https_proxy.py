@@ -79,7 +79,8 @@ def deployed(database_url, gunicorn, caddy, tmp_path):
     def start(**settings) -> tuple[str, Path, Path]:
         log = tmp_path / "gunicorn.log"
         upstream = gunicorn({"DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "SECRET_KEY": "deploy-s",
-                             "SENDER_HASH_KEY": "deploy-h", "WEB_CONCURRENCY": "2", **settings},
+                             "SENDER_HASH_KEY": "deploy-h", "WEB_CONCURRENCY": "2",
+                             "PUBLIC_BASE_URL": "", **settings},  # set, so a developer's .env cannot set it
                             config=DEPLOY / "gunicorn.conf.py", log=log)
         return *caddy(upstream.removeprefix("http://")), log
 
