@@ -8,16 +8,26 @@ kept quiet: its lines can carry phone numbers.
 """
 from __future__ import annotations
 
+import json
 import logging
 from typing import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _quiet = logging.getLogger(__name__ + ".http")  # twilio-python logs URLs and query strings at INFO
 _quiet.setLevel(logging.WARNING)
+FAILURES = (TwilioException, requests.RequestException)  # what a REST call raises when Twilio says no or is not reached
+CHECK = {  # what to check after an HTTP status from Twilio
+    401: "check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET)",
+    403: "check that these credentials may change this account's numbers (an API key's permissions)",
+    404: "check TWILIO_ACCOUNT_SID and the number: Twilio does not know what was asked for",
+    429: "Twilio is limiting requests: wait a minute and run it again",
+}
 
 
 def checked_base_url(url: str) -> str:
@@ -66,3 +76,39 @@ def client(config: Mapping, timeout: float = 10.0) -> Client | None:
     if config.get("TWILIO_API_KEY") and config.get("TWILIO_API_SECRET"):
         return Client(config["TWILIO_API_KEY"], config["TWILIO_API_SECRET"], account_sid=sid, http_client=http)
     return Client(sid, config["TWILIO_AUTH_TOKEN"], http_client=http)
+
+
+def failure_in_words(exc: Exception) -> str:
+    """One line on a failed REST call: Twilio's status, message and code (or why it was not reached); what to check."""
+    if isinstance(exc, requests.RequestException):
+        host = urlsplit(exc.request.url).netloc if exc.request is not None else "Twilio"
+        return (f"Twilio could not be reached at {host}: {_network_reason(exc)}: check this machine's network, DNS, "
+                "firewall or proxy (outbound https to api.twilio.com) and TWILIO_API_BASE_URL if set")
+    if isinstance(exc, TwilioRestException):
+        status, message, code = exc.status, exc.msg, exc.code
+    else:  # a list answers an error with a bare Response
+        response = next((a for a in exc.args if hasattr(a, "status_code")), None)
+        if response is None:
+            return f"Twilio's client failed: {exc}"
+        try:
+            body = json.loads(response.text)
+        except ValueError:
+            body = {}
+        status, message, code = response.status_code, body.get("message", response.text[:200]), body.get("code")
+    check = CHECK.get(status) or ("Twilio's side failed: see status.twilio.com and run it again later"
+                                  if status >= 500 else "see the error's page")
+    page = f", https://www.twilio.com/docs/errors/{code}" if code else ""
+    return f"Twilio answered {status}: {message} (error {code or '?'}{page}): {check}"
+
+
+def _network_reason(exc: requests.RequestException) -> str:
+    """The operating system's words for a failed connection ("Connection refused"), else the error's kind."""
+    if isinstance(exc, requests.Timeout):
+        return "no answer in time"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "the TLS handshake failed (a certificate or a proxy in the way)"
+    cause = exc.args[0] if exc.args else exc
+    cause = getattr(cause, "reason", cause)  # urllib3's MaxRetryError holds the real error
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+    return getattr(cause, "strerror", None) or type(cause).__name__

@@ -253,28 +253,39 @@ def login(client, add_staff):
     return sign_in
 
 
+def wait_until_up(url: str, process: subprocess.Popen, name: str, seconds: float = 60, **options) -> None:
+    """Return once GET ``url`` (with requests' ``options``) answers 200; fail if ``process`` exits or time runs out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if requests.get(url, timeout=2, **options).status_code == 200:
+                return
+        except OSError:  # not listening yet, or (TLS) its certificate not written yet
+            pass
+        assert process.poll() is None, f"{name} exited with {process.returncode} (see its log)"
+        assert time.monotonic() < deadline, f"{name} did not start"
+        time.sleep(0.3)
+
+
 @pytest.fixture
 def gunicorn():
-    """``gunicorn(env)``: serve ``bot:create_app()`` with 2 sync workers on a free loopback port with these
-    settings, once /healthz answers; its base URL. Stopped at the end of the test."""
+    """``gunicorn(env, config=None, log=None)``: serve ``bot:create_app()`` with 2 sync workers (or as a config
+    file says, given HELPLINE_BIND) on a free loopback port with these settings, its output to the file ``log``,
+    once /healthz answers; its base URL. Stopped at the end of the test."""
     servers = []
 
-    def serve(env: dict) -> str:
+    def serve(env: dict, config: Path | None = None, log: Path | None = None) -> str:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        servers.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "bot:create_app()"],
-            cwd=DATA_DIR.parent, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    return base
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.3)
+        options = ["-c", str(config)] if config else ["-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
+                                                       "bot:create_app()"]
+        with open(log or os.devnull, "ab") as output:
+            servers.append(subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", *options], cwd=DATA_DIR.parent, stdout=output, stderr=output,
+                env={**os.environ, "HELPLINE_BIND": f"127.0.0.1:{port}", **env}))
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", servers[-1], "gunicorn")
+        return f"http://127.0.0.1:{port}"
 
     yield serve
     for server in servers:

@@ -9,6 +9,6 @@ from . import card, data, evaluate, fallback, simulate, staff, twilio_setup, ver
 def init_app(app: Flask) -> None:
     """Register every command."""
     for command in (data.load_data, data.export_data, data.check_data, simulate.sms, simulate.call, staff.add_staff,
-                    fallback.fallback_twiml, twilio_setup.twilio_setup, card.card, evaluate.evaluate,
+                    staff.staff_group, fallback.fallback_twiml, twilio_setup.twilio_setup, card.card, evaluate.evaluate,
                     versions.versions, versions.rollback):
         app.cli.add_command(command)

@@ -7,13 +7,11 @@ and set instead.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from .. import twilio_api
 from ..phones import emergency_or_e164
@@ -44,6 +42,10 @@ class Setting:
         if self.kind in (URL, FALLBACK) and self.given and now != self.given:
             return f"{self.field} is {now or 'unset'}, should be {self.given}"
         return None
+
+    def missing_fallback(self) -> bool:
+        """True for a fallback URL neither set nor given: a warning, but --check fails on it."""
+        return self.kind == FALLBACK and not self.now and not self.given
 
     def wanted(self) -> str | None:
         """The value to write, or None to leave it as it is."""
@@ -112,21 +114,6 @@ def apply(client, number, service, rows: list[Setting]) -> None:
             target.update(**values)
 
 
-def explain(exc: TwilioException) -> str:
-    """Twilio's error answer in one line: status, message and error code (a list answers with a bare Response)."""
-    if isinstance(exc, TwilioRestException):
-        return f"Twilio answered {exc.status}: {exc.msg} (error {exc.code}, {exc.uri})"
-    response = next((a for a in exc.args if hasattr(a, "status_code")), None)
-    if response is None:
-        return f"Twilio could not be reached: {exc}"
-    try:
-        body = json.loads(response.text)
-    except ValueError:
-        body = {}
-    return (f"Twilio answered {response.status_code}: {body.get('message', response.text[:200])} "
-            f"(error {body.get('code', '?')})")
-
-
 def _snake(field: str) -> str:
     """``SmsFallbackUrl`` -> ``sms_fallback_url`` (twilio-python's argument names)."""
     return "".join("_" + c.lower() if c.isupper() else c for c in field).lstrip("_")
@@ -136,7 +123,8 @@ def _snake(field: str) -> str:
 @click.option("--number", help="The Twilio number to set up (default: the account's only number).")
 @click.option("--sms-fallback-url", help="URL serving fallback-twiml's sms.xml (e.g. a TwiML Bin).")
 @click.option("--voice-fallback-url", help="URL serving fallback-twiml's voice.xml.")
-@click.option("--check", is_flag=True, help="Only report what is set and what is wrong (exit 1 if anything is).")
+@click.option("--check", is_flag=True,
+              help="Only report what is set and what is wrong (exit 1 if anything is, a missing fallback too).")
 @click.option("--yes", is_flag=True, help="Change without asking.")
 @with_appcontext
 def twilio_setup(number, sms_fallback_url, voice_fallback_url, check: bool, yes: bool) -> None:
@@ -151,14 +139,14 @@ def twilio_setup(number, sms_fallback_url, voice_fallback_url, check: bool, yes:
                                    "(or TWILIO_API_KEY and TWILIO_API_SECRET) first")
     try:
         ok = _run(client, base, number, sms_fallback_url, voice_fallback_url, check, yes)
-    except TwilioException as exc:
-        raise click.ClickException(explain(exc))
+    except twilio_api.FAILURES as exc:
+        raise click.ClickException(twilio_api.failure_in_words(exc))
     if not ok:
         raise click.exceptions.Exit(1)
 
 
 def _run(client, base: str, wanted: str | None, sms_fallback, voice_fallback, check: bool, yes: bool) -> bool:
-    """Report what is set; unless checking, ask and write; True when nothing is left wrong."""
+    """Report what is set; unless checking, ask and write; True when nothing is left wrong (checking: nor warned)."""
     number = find_number(client, wanted)
     service = find_service(client, number)
     rows = settings(number, service, base, sms_fallback, voice_fallback)
@@ -182,8 +170,14 @@ def _run(client, base: str, wanted: str | None, sms_fallback, voice_fallback, ch
         service = service and client.messaging.v1.services(service.sid).fetch()
         rows = settings(number, service, base, sms_fallback, voice_fallback)
         click.echo("Changed.")
-    found = [f"{s.owner} {s.problem()}" for s in rows if s.problem()]
-    for problem in found:
-        click.echo(f"WRONG {problem}")
-    click.echo("All set." if not found else f"{len(found)} problem(s).")
-    return not found
+    wrong = [s for s in rows if s.problem() and not s.missing_fallback()]
+    warned = [s for s in rows if s.missing_fallback()]
+    for s in rows:
+        if s.problem():
+            click.echo(f"{'WARNING' if s in warned else 'WRONG'} {s.owner} {s.problem()}")
+    if wrong:
+        click.echo(f"{len(wrong)} problem(s).")
+    else:
+        click.echo("All set." + (f" {len(warned)} warning(s): give the fallback URLs, then run it again."
+                                 if warned else ""))
+    return not wrong and not (check and warned)

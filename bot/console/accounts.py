@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ..store import get_store, staff
-from ..store.models import AuditEntry, Staff
+from ..store.models import Staff
 from ..table.model import TIMEZONE
 from .auth import admin_required
 
@@ -130,9 +130,7 @@ def remove(account_id: int):
 
 def _audit(session, action: str, email: str, old: str | None, new: str | None) -> None:
     """Account changes go to the audit log too (never a password)."""
-    session.add(AuditEntry(who=current_user.email, action=action, target=f"account {email}",
-                           old=f"role: {old}\n" if old and old != "account" else old,
-                           new=f"role: {new}\n" if new else None))
+    staff.audit(session, current_user.email, action, email, old, new)
 
 
 def _page(form: AddForm):

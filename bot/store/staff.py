@@ -13,7 +13,7 @@ from zxcvbn import zxcvbn
 
 from ..privacy import keyed_hash
 from .messages import upsert
-from .models import LoginFailure, Staff, utcnow
+from .models import AuditEntry, LoginFailure, Staff, utcnow
 
 ROLES = ("staff", "admin")
 MIN_PASSWORD = 10  # characters
@@ -135,8 +135,8 @@ def accounts(session: Session) -> list[Staff]:
     return list(session.scalars(select(Staff).order_by(Staff.email)))
 
 
-def set_role(session: Session, actor_id: int, account_id: int, role: str) -> Staff:
-    """Give an account another role; an admin cannot demote themselves, nor the last admin be demoted."""
+def set_role(session: Session, actor_id: int | None, account_id: int, role: str) -> Staff:
+    """Give an account another role; never demote oneself (actor None: the terminal) nor the last admin."""
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
     account = _get(session, account_id)
@@ -164,13 +164,20 @@ def _get(session: Session, account_id: int) -> Staff:
     return account
 
 
-def _keep_an_admin(session: Session, actor_id: int, account: Staff, verb: str) -> None:
+def _keep_an_admin(session: Session, actor_id: int | None, account: Staff, verb: str) -> None:
     """Refuse to take away an admin if it is the actor or the last one (admin rows locked meanwhile)."""
     if account.id == actor_id:
         raise AccountError(f"You cannot {verb} yourself: ask another admin.")
     admins = session.scalars(select(Staff.id).where(Staff.role == "admin").with_for_update()).all()
     if set(admins) <= {account.id}:
         raise AccountError(f"{account.email} is the last admin and cannot be {verb}d.")
+
+
+def audit(session: Session, who: str, action: str, email: str, old: str | None, new: str | None) -> None:
+    """An account change in the audit log: roles only, never a password ("account" as ``old``: removed)."""
+    session.add(AuditEntry(who=who, action=action, target=f"account {email}",
+                           old=f"role: {old}\n" if old and old != "account" else old,
+                           new=f"role: {new}\n" if new else None))
 
 
 def set_password(session: Session, staff: Staff, password: str) -> None:

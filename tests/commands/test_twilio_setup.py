@@ -1,6 +1,8 @@
 """flask twilio-setup: the number's webhooks set and checked through the REST API, against a local fake Twilio."""
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from bot import create_app
@@ -131,7 +133,8 @@ def test_check_reports_a_fresh_number_as_wrong_and_changes_nothing(setup, fake):
     assert result.exit_code == 1, result.output
     assert f"SmsUrl is https://demo.twilio.com/welcome/sms/reply, should be {BASE}/sms" in result.output
     assert "VoiceMethod is GET, should be POST" in result.output
-    assert "SmsFallbackUrl is not set" in result.output and "VoiceFallbackUrl is not set" in result.output
+    assert "WARNING number SmsFallbackUrl is not set" in result.output
+    assert "WARNING number VoiceFallbackUrl is not set" in result.output
     assert fake.updates() == []
 
 
@@ -211,13 +214,48 @@ def test_several_numbers_need_number(setup, fake):
     assert missing.exit_code == 1 and "+12094650100 is not a number of this Twilio account" in missing.output
 
 
+def test_setup_without_fallbacks_did_what_was_asked_and_warns(setup, fake):
+    result = setup("--yes")
+    assert result.exit_code == 0, result.output
+    assert fake.numbers["PN" + "a" * 32]["sms_url"] == f"{BASE}/sms"
+    assert "WARNING number SmsFallbackUrl is not set" in result.output
+    assert "WARNING number VoiceFallbackUrl is not set" in result.output
+    assert "WRONG" not in result.output and "All set. 2 warning(s)" in result.output
+    check = setup("--check")  # a check still fails on a missing fallback
+    assert check.exit_code == 1 and "WARNING number SmsFallbackUrl is not set" in check.output
+
+
+def one_line_error(result) -> str:
+    """The error a failed command printed: exactly one line, and no traceback (the command exited by itself)."""
+    assert result.exit_code == 1 and result.exc_info[0] is SystemExit, result.exc_info
+    assert "Traceback" not in result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    return line
+
+
 def test_twilio_errors_are_explained(setup, fake):
-    wrong = setup("--check", TWILIO_AUTH_TOKEN="wrong")
-    assert wrong.exit_code == 1 and "Twilio answered 401" in wrong.output and "20003" in wrong.output
+    wrong = one_line_error(setup("--check", TWILIO_AUTH_TOKEN="wrong"))
+    assert "Twilio answered 401: Authenticate (error 20003, https://www.twilio.com/docs/errors/20003)" in wrong
+    assert "check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN" in wrong
     fake.fail_updates = (429, 20429, "Too Many Requests")
-    busy = setup("--yes", *FALLBACKS)
-    assert busy.exit_code == 1 and "Twilio answered 429" in busy.output
+    busy = one_line_error(setup("--yes", *FALLBACKS))
+    assert "Twilio answered 429: Unable to update record: Too Many Requests (error 20429" in busy
+    assert "wait a minute" in busy
     assert fake.numbers["PN" + "a" * 32]["sms_url"].startswith("https://demo.twilio.com")
+    fake.fail_updates = (500, 20500, "Internal Server Error")
+    assert "status.twilio.com" in one_line_error(setup("--yes", *FALLBACKS))
+
+
+def test_an_unreachable_twilio_is_one_line(setup, fake):
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{s.getsockname()[1]}"
+    refused = one_line_error(setup("--check", TWILIO_API_BASE_URL=f"http://{closed}"))
+    assert f"Twilio could not be reached at {closed}: Connection refused: check this machine's network" in refused
+    plain = fake.url.removeprefix("http://")  # https to a server that speaks plain http
+    tls = one_line_error(setup("--yes", TWILIO_API_BASE_URL=f"https://{plain}"))
+    assert f"Twilio could not be reached at {plain}: the TLS handshake failed" in tls
+    assert fake.updates() == []
 
 
 def test_settings_needed_first(setup):
