@@ -39,6 +39,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         VERIFY_DAYS=_int("VERIFY_DAYS", env("VERIFY_DAYS", "90")),
         RATE_LIMIT=_int("RATE_LIMIT", env("RATE_LIMIT", "30")),  # replies per sender per window
         RATE_LIMIT_SECONDS=_int("RATE_LIMIT_SECONDS", env("RATE_LIMIT_SECONDS", "600")),
+        TEXTBACK_PER_CALLER_PER_DAY=_int("TEXTBACK_PER_CALLER_PER_DAY", env("TEXTBACK_PER_CALLER_PER_DAY", "3")),
+        TEXTBACK_PER_HOUR=_int("TEXTBACK_PER_HOUR", env("TEXTBACK_PER_HOUR", "30")),  # every caller together
+        TEXTBACK_COUNTRY_CODES=_country_codes(env("TEXTBACK_COUNTRY_CODES", "1")),  # 1: North America
         RETENTION_HOURS=_int("RETENTION_HOURS", env("RETENTION_HOURS", "24")),
         WRITE_BATCH_SECONDS=_int("WRITE_BATCH_SECONDS", env("WRITE_BATCH_SECONDS", "1")),
         DATABASE_DEADLINE_SECONDS=_seconds("DATABASE_DEADLINE_SECONDS", env("DATABASE_DEADLINE_SECONDS", "2")),
@@ -67,6 +70,14 @@ def _int(name: str, value: str) -> int:
         return int(value)
     except ValueError:
         raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _country_codes(value: str) -> frozenset[int]:
+    """Country calling codes, comma-separated ("1,52"), or a clear error naming the setting."""
+    codes = [code.strip().lstrip("+") for code in value.split(",") if code.strip()]
+    if not all(code.isdigit() and 1 <= len(code) <= 3 for code in codes):
+        raise RuntimeError(f"TEXTBACK_COUNTRY_CODES must be country calling codes with commas, e.g. 1,52, not {value!r}")
+    return frozenset(int(code) for code in codes)
 
 
 def _seconds(name: str, value: str) -> float:

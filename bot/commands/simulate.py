@@ -44,7 +44,7 @@ def sms(text: str, sender: str, lang: str | None, explain: bool) -> None:
 @click.command("call")
 @click.argument("steps", nargs=-1)
 @click.option("--texts", is_flag=True, help="Call from a mobile number: offered the numbers by text (5, then 1 "
-              "sends them, or text=failed for a text Twilio refuses).")
+              "sends them, text=failed for a text Twilio refuses, or text=limited past the caller's texts of the day).")
 @with_appcontext
 def call(steps: tuple[str, ...], texts: bool) -> None:
     """Walk the phone menu: each STEP is a key (1, *, #), a quoted phrase, - (silence) or dial=busy|no-answer|failed|completed."""

@@ -70,8 +70,9 @@ def _labels(menu_keys: set[str]) -> dict[str, dict[str, str]]:
     }
 
 
-HOW = {"silence": "no key pressed", "speech": "said a choice"}
-WHERE = {"menu": "menu again", "hangup": "call ended"}
+HOW = {"silence": "no key pressed", "speech": "said a choice", "text": "confirmed the text"}
+WHERE = {"menu": "menu again", "hangup": "call ended", "sent": "sent", "limited": "not sent (the caller's texts of the day)",
+         "failed": "not sent"}
 
 
 def menu_label(table, key: str) -> str:

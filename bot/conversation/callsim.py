@@ -4,8 +4,8 @@ Plain Python, shared by `flask call`, the console's call simulator and the reply
 An action is a key ("1", "*", "#"), "-" for silence, a phrase the caller says, or
 "dial=STATUS" for how the last connection ended (completed, busy, no-answer, failed). A caller
 whose number can get texts (``texts``) is offered the numbers by text; at its confirming step
-"1" sends them (as if Twilio took the text), "text=failed" is a text Twilio refused, anything
-else goes back to the menu.
+"1" sends them (as if Twilio took the text), "text=failed" is a text Twilio refused,
+"text=limited" one past the caller's texts of the day, anything else goes back to the menu.
 """
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def walk(table: Table, matcher: Matcher, actions: Sequence[str], now: datetime |
     for action in actions:
         action = action.strip()
         if step.kind == "confirm":
-            sent = {"1": True, "text=failed": False}.get(action)
-            step = menu.texted(table, step.language, sent, texts)
+            sent = {"1": True, "text=failed": False, "text=limited": False}.get(action)
+            step = menu.texted(table, step.language, sent, texts, already=action == "text=limited")
         elif action.startswith("dial="):
             if step.kind != "dial":
                 raise ValueError(f"{action}: no call is being connected at this point")

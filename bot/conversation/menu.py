@@ -59,14 +59,16 @@ def choose(table: Table, matcher: Matcher, language: str, round: int, digits: st
     return menu_step(table, language, texts=texts)  # "repeat"
 
 
-def texted(table: Table, language: str, sent: bool | None, texts: bool = True) -> Step:
-    """After the confirming step: the menu again, after "sent", or after "could not be
-    sent" and the numbers read slowly; ``sent`` None: the caller did not confirm."""
+def texted(table: Table, language: str, sent: bool | None, texts: bool = True, already: bool = False) -> Step:
+    """After the confirming step: the menu again, after "sent", or after "could not be sent"
+    (``already``: "was already sent", the caller had every text allowed) and the numbers read
+    slowly; ``sent`` None: the caller did not confirm."""
     if sent is None:
         return menu_step(table, language, texts=texts)
     if sent:
         return menu_step(table, language, 1, (say(table, language, "text_sent"),), texts)
-    return menu_step(table, language, 1, (say(table, language, "text_failed"),)
+    why = "text_already_sent" if already and "text_already_sent" in table.prompts else "text_failed"
+    return menu_step(table, language, 1, (say(table, language, why),)
                      + read_numbers(table, language, dialable(table)), texts)
 
 

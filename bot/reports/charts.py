@@ -111,6 +111,9 @@ def day_chart(id: str, title: str, days: Sequence[date], data: Mapping[str, Sequ
                  ("Day", *names), rows)
 
 
+HEADERS = {"menu": "Choice", "textback": "Outcome"}  # a total chart's first column: "Line" unless named here
+
+
 def total_chart(id: str, title: str, entries: Sequence[tuple[str, int]]) -> Chart:
     """Horizontal bars, one per key, each under its label (the full width stays for both, so they read on a
     phone too), with its total at the end; a hidden total is a pale bar of length 5."""
@@ -129,7 +132,7 @@ def total_chart(id: str, title: str, entries: Sequence[tuple[str, int]]) -> Char
     description = ("Totals over the period. Counts under 5 are shown as <5 and drawn as pale bars of one length."
                    if entries else "Nothing was counted in this period.")
     return Chart(id, title, description, WIDTH, height, tuple(bars), tuple(texts), lines, (),
-                 ("Choice" if id == "menu" else "Line", "Total"), tuple((name, shown(n)) for name, n in entries))
+                 (HEADERS.get(id, "Line"), "Total"), tuple((name, shown(n)) for name, n in entries))
 
 
 def _drawn(n: int) -> int:

@@ -170,6 +170,8 @@ def build(rows: Iterable[Sequence], start: date, end: date,
         day_chart("calls", "Calls per day", days, {"calls": series(rows, "call", start, end).get("started", [0] * len(days))}),
         total_chart("menu", "Menu choices (in which menu, what was pressed, where it led)", ranked("menu")),
         total_chart("connected", "Calls connected, per line", ranked("connected")),
+        total_chart("textback", "Numbers texted during calls: sent, failed at Twilio and refused (limits, country)",
+                    ranked("textback")),
     )
     shown_totals = tuple((t.kind, labels.get(t.kind, {}).get(t.key, t.key), t.text) for t in totals(rows))
     return Report(start, end, charts, shown_totals)

@@ -22,6 +22,8 @@ from ..table.files import docs_from_table, read_table
 from ..table.model import Table
 from ..table.load import DataError, Problem, build_table
 from .models import AuditEntry
+from ..understanding.understander import fingerprint, training_data
+from . import model_cache
 from .schema import migrate, startup_lock
 from .snapshots import Snapshot, build
 from .tables import add_missing_documents, follow_release, load_docs, save_table, table_version
@@ -49,6 +51,8 @@ class LiveTable:
     No table that fails ``check`` is ever saved or used."""
 
     check: Check
+    pruned_for: str | None = None  # the model this process last pruned the model cache for
+    release_key: str | None = None  # the fingerprint of data/'s model ("": data/ cannot be read)
 
     def checked(self, table: Table) -> Table:
         """``table`` if it passes the safety check, else DataError with the reasons."""
@@ -210,5 +214,20 @@ class LiveTable:
             with self._lock:
                 if self._snapshot is current:
                     self._snapshot = ready
+        self._prune_models()
+
+    def _prune_models(self) -> None:
+        """Once this process serves a model it did not prune for: delete the cached models no worker
+        may still serve (``model_cache.prune``), keeping this one, the one wanted and data/'s."""
+        current = self._snapshot
+        if current is None or current.model_key == self.pruned_for:
+            return
+        if self.release_key is None:  # the table a worker serves while the database is down
+            try:
+                self.release_key = fingerprint(training_data(read_table(self.data_dir)))
+            except (DataError, OSError):
+                self.release_key = ""
+        model_cache.prune(self.models_dir, {current.model_key, current.wanted_key, self.release_key} - {""})
+        self.pruned_for = current.model_key
 
 

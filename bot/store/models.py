@@ -97,6 +97,17 @@ class RateWindow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
+class TextBackCount(Base):
+    """How many texts of the numbers during a call were sent in one window: per caller and day (the
+    caller's keyed hash, never the number), and for every caller together per hour; rows expire."""
+
+    __tablename__ = "text_back_count"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # a caller's hash, or "*": every caller
+    window: Mapped[int] = mapped_column(Integer, primary_key=True)  # day (a caller's) or hour (all) since the epoch
+    count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
 class UsageCount(Base):
     """Counts per day of what the line was used for: never a number, a hash or a body."""
 

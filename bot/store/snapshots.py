@@ -1,8 +1,9 @@
 """Snapshots of the resource table (table, understanding, trained model), built off the request path.
 
 Training is deterministic and keyed by the training data (examples, keywords, hints), so a model is
-trained once per content: kept in this process (``MODELS``) and as a file in the instance folder,
-which the other workers and the next start read instead of training again.
+trained once per content: kept in this process (``MODELS``, the few last used) and as a file in the
+instance folder, which the other workers and the next start read instead of training again; the folder keeps only
+what may still be used (``model_cache.prune``).
 """
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ from typing import Callable, Iterator
 from ..table.model import Table
 from ..understanding.classifier import Model
 from ..understanding.understander import Understander, fingerprint, train_model, training_data
+from . import model_cache
+from .model_cache import KEPT_MODELS
 
 log = logging.getLogger(__name__)
-MODELS: dict[str, Model] = {}  # fingerprint -> model, shared by every app in this process
+MODELS: dict[str, Model] = {}  # fingerprint -> model, shared by every app in this process, last used last
 _TRAINING = threading.Lock()
+_HELD = threading.Lock()
 UNDERSTANDERS: dict[tuple[int, int], tuple] = {}  # (id of table, id of model) -> (table, model, understander)
 
 
@@ -41,10 +45,20 @@ def cached_model(key: str, folder: Path | None) -> Model | None:
     if model is None and folder is not None:
         try:
             model = pickle.loads((folder / f"{key}.pickle").read_bytes())
-            MODELS[key] = model
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
+    if model is not None:
+        _hold(key, model)
     return model
+
+
+def _hold(key: str, model: Model) -> None:
+    """Keep ``model`` in this process as the last used, and only the ``KEPT_MODELS`` last used."""
+    with _HELD:
+        MODELS.pop(key, None)
+        MODELS[key] = model
+        while len(MODELS) > KEPT_MODELS:
+            MODELS.pop(next(iter(MODELS)))
 
 
 def trained_model(table: Table, folder: Path | None) -> tuple[str, Model]:
@@ -57,7 +71,7 @@ def trained_model(table: Table, folder: Path | None) -> tuple[str, Model]:
         if model is None:
             log.info("training the classifier on %d examples", len(table.examples))
             model = train_model(data)
-            MODELS[key] = model
+            _hold(key, model)
             _save(folder, key, model)
     return key, model
 
@@ -89,6 +103,7 @@ def build(table: Table, version: int | None, previous: Snapshot | None, folder: 
     if model is None and wait:
         key, model = trained_model(table, folder)
     if model is not None:
+        model_cache.used(folder, key)
         return Snapshot(table, _understander(table, model), version, key, key)
     old = previous.understander.model if previous else None
     return Snapshot(table, _understander(table, old), version, previous.model_key if previous else "", key)

@@ -51,16 +51,17 @@ def choice():
 @bp.post("/text")
 @twilio_signed
 def text():
-    """The confirming step of the numbers by text: 1 sends it, anything else is the menu."""
+    """The confirming step of the numbers by text: 1 sends it (within the limits), anything else is the menu."""
     snapshot = get_store().snapshot()
     if snapshot is None:
         return twiml("voice/last_resort.xml")
     table, language = snapshot.table, _language(snapshot.table)
-    sent = None
+    outcome = None
     if request.form.get("Digits", "") == "1":
-        sent = textback.send(current_app.config, table, language, request.form)
-        get_store().pending.count("menu", f"{language} text -> {'sent' if sent else 'failed'}")
-    return _render(table, menu.texted(table, language, sent, _texts()))
+        outcome = textback.send(current_app.config, table, language, request.form)
+        get_store().pending.count("menu", f"{language} text -> {outcome}")
+    sent = None if outcome is None else outcome == textback.SENT
+    return _render(table, menu.texted(table, language, sent, _texts(), already=outcome == textback.LIMITED))
 
 
 @bp.post("/dialed")

@@ -1,5 +1,6 @@
 """bot/conversation/callsim.py: a call walked without a phone, with or without the numbers by text."""
 import copy
+from dataclasses import replace
 
 import pytest
 
@@ -46,6 +47,19 @@ def test_a_mobile_caller_is_offered_the_text_and_confirms_it(table, walk):
 
 def test_a_refused_text_reads_the_numbers(table, walk):
     turns = walk(text_key(table), "text=failed", texts=True)
+    said = heard(turns[-1])
+    assert table.prompts["text_failed"]["en"] in said and all(n in said for n in always_open(table))
+
+
+def test_a_text_past_the_callers_limit_says_it_was_sent_already_and_reads_the_numbers(table, walk):
+    said = heard(walk(text_key(table), "text=limited", texts=True)[-1])
+    assert table.prompts["text_already_sent"]["en"] in said and table.prompts["text_failed"]["en"] not in said
+    assert all(n in said for n in always_open(table))
+
+
+def test_a_table_without_the_already_sent_prompt_says_it_could_not_be_sent(table, walk):
+    prompts = {k: v for k, v in table.prompts.items() if k != "text_already_sent"}
+    turns = callsim.walk(replace(table, prompts=prompts), Matcher(table), [text_key(table), "text=limited"], texts=True)
     said = heard(turns[-1])
     assert table.prompts["text_failed"]["en"] in said and all(n in said for n in always_open(table))
 

@@ -22,6 +22,8 @@ ROWS = [
     Count(date(2026, 5, 2), "menu", "es key 3 -> national", 2),
     Count(date(2026, 5, 2), "connected", "national", 2),
     Count(date(2026, 5, 2), "connected", "womens_center", 5),
+    Count(date(2026, 5, 1), "textback", "sent", 6),
+    Count(date(2026, 5, 2), "textback", "refused: caller's day", 2),
 ]
 
 
@@ -99,7 +101,9 @@ def test_csv_filename_has_the_date_range():
 
 def test_build_gives_every_chart_and_the_totals():
     built = report.build(ROWS, START, END)
-    assert [c.id for c in built.charts] == ["texts", "languages", "calls", "menu", "connected"]
+    assert [c.id for c in built.charts] == ["texts", "languages", "calls", "menu", "connected", "textback"]
+    assert chart(built, "textback").headers == ("Outcome", "Total")
+    assert chart(built, "textback").rows == (("sent", "6"), ("refused: caller's day", "<5"))
     assert ("topic", "HOTLINE", "at least 13") in built.totals and ("topic", "HOUSING", "<5") in built.totals
     texts = chart(built, "texts")
     assert texts.headers == ("Day", "HOTLINE", "HOUSING", "unmatched")

@@ -1,17 +1,23 @@
 """bot/web/textback.py and /voice/text: the numbers by text during a call, against a local fake of
-Twilio's Messages endpoint; the caller's number is used for that one request and kept nowhere."""
+Twilio's Messages endpoint; the caller's number is used for that one request and kept nowhere; the
+limits per caller and day, per hour and per country hold, across workers too."""
 from __future__ import annotations
 
 import logging
 import threading
+import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
+import requests
 from sqlalchemy import create_engine, inspect, text as sql
 
 from bot import create_app
+from bot.phones import sender_hash
+from bot.store import reports
 from bot.table.files import read_table
 from bot.web import textback
-from conftest import DATA_DIR, parse_twiml, post_signed
+from conftest import AUTH_TOKEN, DATA_DIR, parse_twiml, post_signed, sign
 
 SID = "AC" + "2" * 32
 CALLER, CALLED = "+12095550147", "+12095550199"
@@ -156,3 +162,149 @@ def test_not_offered_without_an_account(client):
 def test_the_confirming_step_is_signed(texting_app, fake_twilio):
     response = texting_app.test_client().post("/voice/text?lang=en", data={"From": CALLER, "To": CALLED, "Digits": "1"})
     assert response.status_code == 403 and fake_twilio["seen"] == []
+
+
+def confirm(client, root, caller=CALLER):
+    """From the menu ``root``: 5, then 1 at the warning; the menu that follows."""
+    warning = call(client, root.find("Gather").get("action"), caller, Digits="5")
+    assert "will appear on this phone" in said(warning)
+    return call(client, warning.find("Gather").get("action"), caller, Digits="1")
+
+
+def usage(app, kind):
+    """The usage counts of ``kind`` today, as the console's usage page reads them: key -> count."""
+    store = app.extensions["store"]
+    store.pending.flush()
+    with store.session() as session:
+        return {key: n for _, k, key, n in reports.daily(session, date(2000, 1, 1), date(2100, 1, 1)) if k == kind}
+
+
+def test_twelve_confirmations_from_one_caller_send_three_texts(texting_app, fake_twilio, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = texting_app.test_client()
+    heard, root = [], call(client, "/voice")
+    for _ in range(12):
+        root = confirm(client, root)
+        heard.append(said(root))
+    assert len(fake_twilio["seen"]) == 3 and {r["form"]["To"] for r in fake_twilio["seen"]} == {CALLER}
+    assert all("was sent" in h for h in heard[:3])
+    for h in heard[3:]:  # past the limit: already sent, and the numbers read slowly
+        assert "was already sent" in h and "could not be sent" not in h and all(n in h for n in ALWAYS_OPEN)
+    assert root.find(".//prosody[@rate='slow']") is not None and root.find("Gather") is not None
+    again = call(client, "/voice")  # another call from the same number, the same day
+    assert "was already sent" in said(confirm(client, again)) and len(fake_twilio["seen"]) == 3
+    assert usage(texting_app, "textback") == {"sent": 3, "refused: caller's day": 10}
+    assert usage(texting_app, "menu")["en text -> limited"] == 10
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert logged.count("the numbers were texted during a call") == 3
+    assert logged.count("not sent: this caller had 3 today") == 10
+    caller_hash = sender_hash(CALLER, texting_app.config["SENDER_HASH_KEY"].encode())
+    assert CALLER[2:] not in logged and caller_hash not in logged
+
+
+def test_each_caller_has_texts_of_their_own(texting_app, fake_twilio):
+    client = texting_app.test_client()
+    for caller in ("+12095550101", "+12095550102", "+15062345678"):  # +1 506: Canada
+        root = call(client, "/voice", caller)
+        for _ in range(4):
+            root = confirm(client, root, caller)
+    assert sorted(r["form"]["To"] for r in fake_twilio["seen"]) == ["+12095550101"] * 3 + ["+12095550102"] * 3 \
+        + ["+15062345678"] * 3
+
+
+@pytest.mark.parametrize("caller", ["+447400123456", "+8823421234", "+37251234567", "+522221234567"])
+def test_callers_outside_north_america_get_no_text(texting_app, fake_twilio, caller):
+    client = texting_app.test_client()
+    root = call(client, "/voice", caller)
+    assert "press 5" not in said(root)
+    after = call(client, root.find("Gather").get("action"), caller, Digits="5")
+    assert "will appear on this phone" not in said(after)
+    for _ in range(3):  # even straight to the confirming step
+        after = call(client, "/voice/text?lang=en", caller, Digits="1")
+        assert "could not be sent" in said(after) and all(n in said(after) for n in ALWAYS_OPEN)
+    assert fake_twilio["seen"] == []
+    assert usage(texting_app, "textback") == {"refused: not offered": 3}
+
+
+def test_a_country_listed_in_the_setting_is_texted(app_config, fake_twilio):
+    app = create_app({**app_config, "TWILIO_ACCOUNT_SID": SID, "TWILIO_API_BASE_URL": fake_twilio["base"],
+                      "TEXTBACK_COUNTRY_CODES": frozenset({1, 44})})
+    uk, estonia = "+447400123456", "+37251234567"
+    try:
+        client = app.test_client()
+        assert "press 5" in said(call(client, "/voice", uk)) and "press 5" not in said(call(client, "/voice", estonia))
+        assert "was sent" in said(confirm(client, call(client, "/voice", uk), uk))
+        call(client, "/voice/text?lang=en", estonia, Digits="1")
+    finally:
+        app.extensions["store"].close()
+    assert [r["form"]["To"] for r in fake_twilio["seen"]] == [uk]
+
+
+def test_the_hourly_cap_holds_for_every_caller_together(app_config, fake_twilio, caplog):
+    app = create_app({**app_config, "TWILIO_ACCOUNT_SID": SID, "TWILIO_API_BASE_URL": fake_twilio["base"],
+                      "TEXTBACK_PER_HOUR": 2})
+    caplog.set_level(logging.INFO)
+    try:
+        client = app.test_client()
+        heard = [said(confirm(client, call(client, "/voice", f"+1209555020{i}"), f"+1209555020{i}")) for i in range(5)]
+        counted = usage(app, "textback")
+    finally:
+        app.extensions["store"].close()
+    assert len(fake_twilio["seen"]) == 2
+    assert all("was sent" in h for h in heard[:2])
+    for h in heard[2:]:  # not this caller's doing: not "already sent", but the numbers all the same
+        assert "could not be sent" in h and "already" not in h and all(n in h for n in ALWAYS_OPEN)
+    assert counted == {"sent": 2, "refused: hourly limit": 3}
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "2 were sent this hour (TEXTBACK_PER_HOUR)" in logged and "+1209555020" not in logged
+
+
+def test_a_text_twilio_refuses_still_counts_and_logs_its_code(texting_app, fake_twilio):
+    fake_twilio["mode"] = "stop"
+    client = texting_app.test_client()
+    root = call(client, "/voice")
+    for _ in range(4):
+        root = confirm(client, root)
+    assert len(fake_twilio["seen"]) == 3  # each asked of Twilio counts: no endless retries at Twilio
+    assert usage(texting_app, "textback") == {"failed: Twilio error 21610": 3, "refused: caller's day": 1}
+
+
+def test_no_text_when_the_limits_cannot_be_checked(app_config, fake_twilio, tmp_path, caplog):
+    folder = tmp_path / "db"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'helpline.db'}"
+    app = create_app({**app_config, "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": SID,
+                      "TWILIO_API_BASE_URL": fake_twilio["base"]})
+    caplog.set_level(logging.INFO)
+    try:
+        client = app.test_client()
+        root = call(client, "/voice")
+        folder.rename(tmp_path / "gone")  # the database can no longer be opened
+        app.extensions["store"].engine.dispose()
+        after = confirm(client, root)
+    finally:
+        app.extensions["store"].close()
+    assert fake_twilio["seen"] == []
+    assert "could not be sent" in said(after) and all(n in said(after) for n in ALWAYS_OPEN)
+    assert "the limits could not be checked" in "\n".join(r.getMessage() for r in caplog.records)
+
+
+def test_the_limits_hold_across_gunicorn_workers(database_url, fake_twilio, gunicorn):
+    base = gunicorn({"DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_ACCOUNT_SID": SID,
+                     "TWILIO_API_BASE_URL": fake_twilio["base"], "SECRET_KEY": "s", "SENDER_HASH_KEY": "k",
+                     "TEXTBACK_PER_HOUR": "5"})
+    session = requests.Session()
+
+    def step(path, caller, digits=None):
+        params = {"CallSid": "CA" + "5" * 32, "AccountSid": SID, "From": caller, "To": CALLED,
+                  **({"Digits": digits} if digits else {})}
+        response = session.post(base + path, data=params, headers={"X-Twilio-Signature": sign(base + path, params)},
+                                timeout=30)
+        assert response.status_code == 200
+        return ET.fromstring(response.content)
+
+    for caller in (CALLER, CALLER, "+12095550148", "+12095550149"):
+        for _ in range(6):  # 24 confirmations, each on whichever worker takes it
+            step("/voice/text?lang=en", caller, "1")
+    sent = [r["form"]["To"] for r in fake_twilio["seen"]]
+    assert len(sent) == 5 and sent.count(CALLER) == 3
