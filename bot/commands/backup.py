@@ -141,7 +141,7 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 def _pg(tool: str, url: URL, *args: str) -> None:
     """Run pg_dump or pg_restore on the database of ``url`` (its password in the environment, not the
     command line); a ClickException saying what failed."""
-    found = shutil.which(tool) or next(iter(sorted(glob.glob(f"{PG_TOOLS}/{tool}"), reverse=True)), None)
+    found = shutil.which(tool) or max(glob.glob(f"{PG_TOOLS}/{tool}"), key=_major, default=None)
     if found is None:
         raise click.ClickException(
             f"{tool} was not found (on PATH or in {PG_TOOLS}). Install PostgreSQL's client tools of the server's "
@@ -153,6 +153,12 @@ def _pg(tool: str, url: URL, *args: str) -> None:
     if done.returncode != 0:
         said = " ".join(done.stderr.strip().splitlines()[-3:])
         raise click.ClickException(f"{tool} failed ({done.returncode}): {said}")
+
+
+def _major(path: str) -> int:
+    """The major version in /usr/lib/postgresql/VERSION/bin/TOOL (newest first: it reads older servers)."""
+    version = Path(path).parent.parent.name
+    return int(version) if version.isdigit() else 0
 
 
 def _manifest(folder: Path) -> dict:
