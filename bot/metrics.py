@@ -7,7 +7,10 @@ workers add up when PROMETHEUS_MULTIPROC_DIR names an empty folder set before th
 """
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+import atexit
+import os
+
+from prometheus_client import Counter, Gauge, Histogram, multiprocess
 
 WEBHOOKS = Counter("helpline_webhook_requests", "Webhook requests answered, by URL rule and HTTP status "
                    "(rule /sms, status 200: texts answered; /voice, 200: calls answered)", ["rule", "status"])
@@ -26,6 +29,9 @@ SPOOL = Gauge("helpline_spool_senders", "Sender changes waiting in the spool fil
               multiprocess_mode="livemax")
 TABLE_VERSION = Gauge("helpline_table_version", "The resource table version answered from (0: data/, "
                       "the database did not answer); across workers the oldest", multiprocess_mode="livemin")
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # a process that ends takes its gauges with it (a command's too)
+    atexit.register(lambda: multiprocess.mark_process_dead(os.getpid()))
 
 
 def usage(kind: str, keys: tuple[str, ...]) -> None:

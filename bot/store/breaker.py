@@ -90,6 +90,7 @@ class Breaker:
         self.on_recover = on_recover
         self.workers = Workers(WORKERS)
         self.opened: float | None = None  # monotonic time it opened; None: closed
+        metrics.DATABASE_DOWN.set(0)
         self.lock = threading.Lock()
         self.closed = threading.Event()
 

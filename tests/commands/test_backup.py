@@ -16,15 +16,6 @@ from conftest import STAFF_PASSWORD, csrf_token, parse_twiml, post_signed
 SENDER = "+12095550199"
 
 
-@pytest.fixture
-def made():
-    """Apps made by a test, closed at its end."""
-    apps = []
-    yield apps
-    for app in apps:
-        app.extensions["store"].close()
-
-
 def reply(app, body: str, sender: str = SENDER) -> str | None:
     """The bot's reply to a signed text (None: no message)."""
     params = {"From": sender, "To": "+12095550000", "Body": body, "MessageSid": f"SM{os.urandom(16).hex()}",

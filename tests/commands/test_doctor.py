@@ -16,15 +16,6 @@ FALLBACKS = ["--sms-fallback-url", "https://static.example.org/sms.xml",
              "--voice-fallback-url", "https://static.example.org/voice.xml"]
 
 
-@pytest.fixture
-def made():
-    """Apps made by a test, closed at its end."""
-    apps = []
-    yield apps
-    for app in apps:
-        app.extensions["store"].close()
-
-
 def lines(output: str) -> dict[str, str]:
     """The doctor's lines by the name they check: name -> "mark  detail"."""
     found = {}

@@ -144,4 +144,5 @@ def counted(path, alone) -> tuple[float, float]:
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry, path=str(alone))
     found = samples(generate_latest(registry).decode())
-    return tuple(value(found, "helpline_webhook_requests_total", rule="/sms", status=status) for status in ("200", "403"))
+    return tuple(value(found, "helpline_webhook_requests_total", rule="/sms", status=status)
+                 for status in ("200", "403"))
