@@ -12,6 +12,7 @@ from flask import Flask
 from .twilio_api import checked_base_url
 
 ROOT = Path(__file__).resolve().parent.parent
+KEYS = ("SECRET_KEY", "SENDER_HASH_KEY")  # generated into the instance folder when unset
 log = logging.getLogger(__name__)
 
 
@@ -31,6 +32,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
         SECRET_KEY=env("SECRET_KEY", ""),
         SENDER_HASH_KEY=env("SENDER_HASH_KEY", ""),
         PUBLIC_BASE_URL=env("PUBLIC_BASE_URL", ""),
+        METRICS_TOKEN=env("METRICS_TOKEN", ""),  # unset: /metrics answers 404
+        FALLBACK_DIR=env("FALLBACK_DIR") or str(Path(app.instance_path) / "fallback"),  # fallback-twiml's files
         PROXY_FIX=_int("PROXY_FIX", env("PROXY_FIX", "0")),
         DATA_DIR=env("DATA_DIR") or str(ROOT / "data"),
         TABLE_REFRESH_SECONDS=_int("TABLE_REFRESH_SECONDS", env("TABLE_REFRESH_SECONDS", "2")),
@@ -59,9 +62,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
     except ValueError as exc:
         raise RuntimeError(str(exc)) from None
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    for name in ("SECRET_KEY", "SENDER_HASH_KEY"):
-        if not app.config[name]:
-            app.config[name] = _instance_key(app, name)
+    app.config["GENERATED_KEYS"] = tuple(name for name in KEYS if not app.config[name])
+    for name in app.config["GENERATED_KEYS"]:
+        app.config[name] = _instance_key(app, name)
 
 
 def _int(name: str, value: str) -> int:
@@ -103,7 +106,7 @@ def _flag(name: str, value: str) -> bool | None:
 
 def _instance_key(app: Flask, name: str) -> str:
     """A key generated once and kept in the instance folder (fine for one machine only)."""
-    path = Path(app.instance_path) / name.lower()
+    path = key_file(app.instance_path, name)
     try:
         with open(path, "x", encoding="ascii") as f:  # only the first process creates it
             f.write(secrets.token_hex(32))
@@ -113,3 +116,8 @@ def _instance_key(app: Flask, name: str) -> str:
     except FileExistsError:
         pass
     return path.read_text(encoding="ascii").strip()
+
+
+def key_file(instance_path: str, name: str) -> Path:
+    """Where a generated SECRET_KEY or SENDER_HASH_KEY is kept."""
+    return Path(instance_path) / name.lower()

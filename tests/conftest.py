@@ -157,6 +157,15 @@ def app(app_config):
 
 
 @pytest.fixture
+def made():
+    """Apps a test makes itself (add each to the list), closed at its end."""
+    apps = []
+    yield apps
+    for app in apps:
+        app.extensions["store"].close()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

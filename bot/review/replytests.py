@@ -59,6 +59,17 @@ def parse(doc: Any) -> list[Case]:
     return cases
 
 
+def run_table(table: Table, matcher: Matcher) -> tuple[list[Result] | None, list[str]]:
+    """The results of the table's own reply tests (none: []), and any problem that stopped them."""
+    try:
+        cases = parse(table.reply_tests)
+    except DataError as exc:
+        return None, [str(p) for p in exc.problems]
+    if not cases:
+        return [], ["The live table has no reply tests: add some in reply_tests.yaml (Resources, edit a file)."]
+    return run(table, matcher, cases), []
+
+
 def run(table: Table, matcher: Matcher, cases: list[Case], now: datetime | None = None) -> list[Result]:
     """Run every case as a new sender or a new call."""
     return [_sms(table, matcher, c) if c.channel == "sms" else _voice(table, matcher, c, now) for c in cases]

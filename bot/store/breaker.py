@@ -17,6 +17,8 @@ from typing import Any, Callable
 
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError, TimeoutError as PoolTimeout
 
+from .. import metrics
+
 log = logging.getLogger(__name__)
 WORKERS = 8  # threads that run database calls for one process
 TRIPS = (OperationalError, InterfaceError, PoolTimeout, OSError)  # a sick database, not a refused write
@@ -88,6 +90,7 @@ class Breaker:
         self.on_recover = on_recover
         self.workers = Workers(WORKERS)
         self.opened: float | None = None  # monotonic time it opened; None: closed
+        metrics.DATABASE_DOWN.set(0)
         self.lock = threading.Lock()
         self.closed = threading.Event()
 
@@ -99,16 +102,19 @@ class Breaker:
     def call(self, fn: Callable, *args, deadline: float | None = None):
         """Run ``fn(*args)`` with a deadline; fail at once while the breaker is open."""
         if self.opened is not None or self.closed.is_set():
+            metrics.DATABASE_SKIPPED.inc()
             raise DatabaseUnavailable("the database is unavailable; answering from memory")
         future = self.workers.submit(fn, *args)
         try:
             return future.result(timeout=deadline or self.deadline)
         except FutureTimeout:
             future.cancel()
+            metrics.DATABASE_FAILURES.labels("timeout").inc()
             self.trip(f"no answer within {deadline or self.deadline:g} s")
             raise DatabaseUnavailable("the database did not answer in time") from None
         except TRIPS as exc:
             if not is_conflict(exc):
+                metrics.DATABASE_FAILURES.labels("error").inc()
                 self.trip(type(exc).__name__)
             raise
 
@@ -118,6 +124,7 @@ class Breaker:
             if self.opened is not None:
                 return
             self.opened = time.monotonic()
+        metrics.DATABASE_DOWN.set(1)
         log.error("database unavailable (%s): answering from memory until it is back", why)
         threading.Thread(target=self._probe_until_healthy, daemon=True, name="db-probe").start()
 
@@ -141,6 +148,7 @@ class Breaker:
         with self.lock:
             down = time.monotonic() - (self.opened or time.monotonic())
             self.opened = None
+        metrics.DATABASE_DOWN.set(0)
         log.warning("database answers again after %.1f s", down)
         if self.on_recover:
             try:

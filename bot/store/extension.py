@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from .breaker import Breaker
 from .engine import make_engine
 from .live_senders import LiveSenders
-from .live_table import Check, LiveTable
+from .live_table import Check, LiveTable, log as table_log
+from .outage_log import RepeatedFailure
 from .pending import Pending
 from .sender_memory import SenderMemory
 from .snapshots import Builder, Snapshot
@@ -61,6 +62,8 @@ class Store(LiveTable, LiveSenders):
         self._lock = threading.Lock()
         self.models_dir = Path(app.instance_path) / "models"  # trained models, by training data
         self.builder = Builder(self._background, max(self.refresh_seconds, 0.2))
+        self.table_checks = RepeatedFailure(table_log, "could not check the resource table",
+                                            "checked the resource table")
         app.extensions["store"] = self
         self.start(seed=app.config["LOAD_DATA_IF_EMPTY"])
         self._sender_round()

@@ -206,8 +206,9 @@ class LiveTable:
         database is held to be down), or the model a saved change needs."""
         try:
             self.guard.call(self.refresh)
+            self.table_checks.succeeded()
         except SQLAlchemyError as exc:
-            log.warning("could not check the resource table (%s)", type(exc).__name__)
+            self.table_checks.failed(type(exc).__name__)
         current = self._snapshot
         if self.train and current is not None and current.model_key != current.wanted_key:
             ready = build(current.table, current.version, current, self.models_dir, wait=True)

@@ -19,10 +19,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from .. import metrics
 from ..table.model import TIMEZONE
 from . import messages, senders
 from .breaker import is_conflict
 from .models import utcnow
+from .outage_log import RepeatedFailure
 
 log = logging.getLogger(__name__)
 PURGE_SECONDS = 600
@@ -48,6 +50,7 @@ class Pending:
         self.purged = 0.0
         self.timer: threading.Thread | None = None
         self.stopped = threading.Event()
+        self.failures = RepeatedFailure(log, "pending counts not written", "pending counts written")
         ref = weakref.ref(self)
         atexit.register(lambda: ref() and not ref().stopped.is_set() and ref().flush())  # closed: flushed then
 
@@ -56,6 +59,7 @@ class Pending:
         today = datetime.now(TIMEZONE).date()
         with self.lock:
             self.usage.update((today, kind, key) for key in keys)
+        metrics.usage(kind, keys)
         self._maybe_flush()
 
     def remember(self, sid: str, topics: tuple[str, ...], language: str, silent: bool, discreet: bool = False) -> None:
@@ -115,8 +119,9 @@ class Pending:
                     log.info("pending counts met another worker's write (%s); trying again", type(exc).__name__)
             if self.written is not None:
                 self.written(answers.values(), replies, languages)
+            self.failures.succeeded()
         except SQLAlchemyError as exc:
-            log.warning("pending counts not written (%s); will retry", type(exc).__name__)
+            self.failures.failed(type(exc).__name__)
             with self.lock:  # keep them for the next try, within bounds while the database is down
                 self.usage.update(usage)
                 if len(self.replies) + len(replies) <= KEEP:

@@ -2,25 +2,39 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, text
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 LOCK_ID = 7215301  # PostgreSQL advisory lock taken while migrating and loading data/
+log = logging.getLogger(__name__)
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration."""
+    """Bring the schema up to the newest migration; say so in one line when it changed (Alembic's own
+    lines, two on every start and command, are kept to warnings)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     with engine.begin() as connection:
+        before = revision(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        after = revision(connection)
+    if after != before:
+        log.info("database schema upgraded from %s to %s", before or "empty", after)
+
+
+def revision(connection: Connection) -> str | None:
+    """The schema's migration now (None: an empty database)."""
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .. import metrics
 from ..table.model import Table
 from ..understanding.classifier import Model
 from ..understanding.understander import Understander, fingerprint, train_model, training_data
@@ -98,6 +99,7 @@ def build(table: Table, version: int | None, previous: Snapshot | None, folder: 
           wait: bool) -> Snapshot:
     """A snapshot of ``table``; without ``wait``, an untrained model is replaced by the previous one
     (its examples still match exactly at once) until the background build trains it."""
+    metrics.TABLE_VERSION.set(version or 0)
     key = fingerprint(training_data(table))
     model = cached_model(key, folder)
     if model is None and wait:

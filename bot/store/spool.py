@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
+from .. import metrics
+
 State = tuple[Optional[str], Optional[bool], Optional[bool]]  # language, opted out, discreet (None: kept)
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ class Spool:
         if mtime != self.seen:
             with self.lock:
                 self.entries, self.seen = _read(self.path), mtime
+            metrics.SPOOL.set(len(self.entries))
 
     @contextmanager
     def _locked(self) -> Iterator[dict[str, State]]:
@@ -100,6 +103,7 @@ class Spool:
                     os.chmod(temp, 0o600)
                     os.replace(temp, self.path)
                     self.entries, self.seen = entries, self.path.stat().st_mtime_ns
+                    metrics.SPOOL.set(len(entries))
 
 
 def _key(sender: str, simulated: bool) -> str:
