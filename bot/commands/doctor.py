@@ -14,7 +14,7 @@ from .. import twilio_api
 from ..review import readiness
 from ..store import get_store, staff
 from ..table.model import TIMEZONE
-from .twilio_setup import explain, find_number, find_service, settings
+from .twilio_setup import find_number, find_service, settings
 
 MARKS = {readiness.READY: "ok  ", readiness.NOT_READY: "FIX ", readiness.WARNING: "note"}
 
@@ -45,10 +45,8 @@ def _twilio_problems(config) -> tuple[list[str] | None, str]:
         rows = settings(number, find_service(client, number), base, None, None)
     except click.ClickException as exc:
         return None, exc.format_message()
-    except TwilioException as exc:
-        return None, explain(exc)
-    except (requests.RequestException, OSError) as exc:
-        return None, f"Twilio could not be reached ({type(exc).__name__}): check the network"
+    except (TwilioException, requests.RequestException, OSError) as exc:
+        return None, twilio_api.failure_in_words(exc)
     return [f"{s.owner} {s.problem()}" for s in rows if s.problem()], ""
 
 
