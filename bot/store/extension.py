@@ -50,7 +50,8 @@ class Store(LiveTable, LiveSenders):
         name = hashlib.sha256(url.encode()).hexdigest()[:12]  # one spool per database
         self.spool = Spool(Path(app.instance_path) / f"optout-spool-{name}.json")
         retention = timedelta(hours=app.config["RETENTION_HOURS"])
-        self.memory, self.owed = SenderMemory(retention), {}
+        self.memory = SenderMemory(retention, app.config["DATABASE_DEADLINE_SECONDS"])
+        self.owed = {}
         self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"], retention, self.guard,
                                self.memory.written)
         self.sender_seconds = app.config["SENDER_REFRESH_SECONDS"]

@@ -30,9 +30,11 @@ def window_counts(connection, window: int, at_least: int = 0) -> dict[tuple[str,
     return {(sender, window): count for sender, count in connection.execute(statement)}
 
 
-def write_answers(session: Session, rows: Iterable[dict]) -> None:
-    """Keep answered MessageSids; one already kept (another instance's) stays as it is."""
-    rows = sorted(rows, key=lambda row: row["id"])  # every worker takes rows in one order: no deadlock
+def write_answers(session: Session, rows: Iterable[dict], now: datetime | None = None) -> None:
+    """Keep answered MessageSids, stamped as written (other workers read what was written since
+    they last read); one already kept (another instance's) stays as it is."""
+    now = now or utcnow()
+    rows = sorted(({**row, "created_at": now} for row in rows), key=lambda row: row["id"])  # one order: no deadlock
     if rows:
         session.execute(upsert(session, AnsweredMessage).on_conflict_do_nothing(), rows)
 

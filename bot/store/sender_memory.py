@@ -17,8 +17,7 @@ from typing import Callable, Iterable, NamedTuple
 from . import messages, senders
 from .models import utcnow
 
-OVERLAP = timedelta(seconds=10)  # senders re-read each refresh: commits that landed late, clocks a little apart
-ANSWERS_OVERLAP = timedelta(seconds=3)  # answers re-read: a batch (1 s) and its write (2 s) at most; thousands a second
+CLOCKS_APART = timedelta(seconds=1)  # how far the clocks of two machines sharing a database may differ (NTP)
 ANSWER = ("topics", "language", "silent", "discreet", "created_at")  # an answer as held, after its MessageSid
 
 
@@ -37,9 +36,13 @@ NEW = Remembered(None, False, False)
 class SenderMemory:
     """Sender states, answered MessageSids and window reply counts, as this worker last knew them."""
 
-    def __init__(self, retention: timedelta):
-        """Empty and not current: every sender is unknown until the first ``refresh``."""
+    def __init__(self, retention: timedelta, write_seconds: float = 2.0):
+        """Empty and not current: every sender is unknown until the first ``refresh``. A write may
+        commit up to ``write_seconds`` after its rows were stamped (a later one is written again by
+        the spool or the next batch, stamped anew), so each refresh reads that far back again, and
+        the clocks' difference."""
         self.retention = retention
+        self.overlap = timedelta(seconds=write_seconds) + CLOCKS_APART
         self.states: dict[tuple[str, bool], Remembered] = {}
         self.answers: dict[str, tuple] = {}  # hashed MessageSid -> the answer given (``ANSWER``)
         self.replies: dict[tuple[str, int], int] = {}  # (sender, window) -> replies the database counts
@@ -103,7 +106,7 @@ class SenderMemory:
         and is raised."""
         since, began = self.since, time.monotonic()
         try:
-            changes = read(_changes, since and since - OVERLAP, since and since - ANSWERS_OVERLAP, window, at_least)
+            changes = read(_changes, since and since - self.overlap, window, at_least)
         except Exception:
             self.current = False
             raise
@@ -127,11 +130,10 @@ class SenderMemory:
             self.current, self.read_at = True, began
 
 
-def _changes(connection, senders_since: datetime | None, answers_since: datetime | None, window: int | None,
-             at_least: int) -> dict:
+def _changes(connection, since: datetime | None, window: int | None, at_least: int) -> dict:
     """Senders changed and MessageSids answered since then (all: None), and the window's counts."""
-    return {"read_at": utcnow(), "senders": senders.changed_since(connection, senders_since),
-            "answers": messages.answered_since(connection, answers_since),
+    return {"read_at": utcnow(), "senders": senders.changed_since(connection, since),
+            "answers": messages.answered_since(connection, since),
             "replies": messages.window_counts(connection, window, at_least) if window is not None else {}}
 
 
