@@ -22,8 +22,8 @@ def audit(app):
         return session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
 
 
-def edit_resource(client, key, **changes):
-    """Fill the resource form as it is, with ``changes``; returns the preview page."""
+def edit_resource(client, key, status=200, **changes):
+    """Fill the resource form as it is, with ``changes``; returns the preview page (422: the refusal)."""
     page = client.get(f"/console/resources/{key}/edit").get_data(as_text=True)
     form = {m.group(1): html.unescape(m.group(2)) for m in re.finditer(r'<input name="([^"]+)" value="([^"]*)"', page)}
     form.update({m.group(1): html.unescape(m.group(2)) for m in
@@ -31,7 +31,7 @@ def edit_resource(client, key, **changes):
     form["organization"] = re.search(r'<option value="([^"]+)" selected', page).group(1)
     form.update(changes, csrf_token=csrf_token(client, f"/console/resources/{key}/edit"))
     response = client.post(f"/console/resources/{key}/edit", data=form)
-    assert response.status_code == 200
+    assert response.status_code == status
     return response.get_data(as_text=True)
 
 
@@ -88,7 +88,7 @@ def test_admin_edits_a_number_with_preview_and_audit(app, login, text):
 
 def test_a_bad_number_is_refused_with_the_reason(app, login):
     client = login("admin")
-    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-555")
+    preview = edit_resource(client, "chest-of-hope-helpline", 422, phone="(209) 259-555")
     assert "The change was refused" in preview
     assert "resources.yaml: chest-of-hope-helpline: phone:" in html.unescape(preview)
     assert 'id="save"' not in preview
