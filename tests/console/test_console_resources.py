@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.store import get_store
 from bot.store.models import AuditEntry
-from conftest import csrf_token
+from conftest import csrf_token, file_doc, post_file
 
 
 def live(app):
@@ -125,6 +125,24 @@ def test_broken_yaml_is_refused(login):
     response = client.post("/console/files/menu.yaml", data={"text": "options: [unclosed",
                                                              "csrf_token": csrf_token(client, "/console/files/menu.yaml")})
     assert response.status_code == 422 and "cannot be read" in response.get_data(as_text=True)
+
+
+def test_values_that_cannot_be_stored_are_a_clear_422(app, login):
+    client = login("admin")
+    before = live(app)
+    page = edit_resource(client, "emergency-911", 422, phone="911; DROP")
+    assert "The change was refused" in page and "&#39;911; DROP&#39; is not a phone number" in page
+    assert 'id="save"' not in page
+    menu = client.get("/console/files/menu.yaml").get_data(as_text=True)
+    menu = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", menu, re.S).group(1))
+    response = client.post("/console/files/menu.yaml", data={"text": menu + "\nx: " + "9" * 100_000 + "\n",
+                                                             "csrf_token": csrf_token(client, "/console/files/menu.yaml")})
+    assert response.status_code == 422 and "thousands of digits" in response.get_data(as_text=True)
+    doc = file_doc(client, "interpreters.yaml")
+    doc["lines"][0]["code"] = "vi-vietnam"
+    response = post_file(client, "interpreters.yaml", doc)
+    assert response.status_code == 422 and "at most 8 characters" in response.get_data(as_text=True)
+    assert live(app) == before and not audit(app)
 
 
 def test_a_change_made_meanwhile_is_not_overwritten(app, login, runner):
