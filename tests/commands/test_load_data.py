@@ -95,6 +95,19 @@ def test_values_that_cannot_be_stored_are_clear_errors(app, runner, data_copy):
     assert app.extensions["store"].snapshot().version == version
 
 
+def test_a_value_the_database_refuses_is_a_clear_load_data_error(app, runner, data_copy, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    def refuse(*args, **kwargs):
+        raise DataError("INSERT ...", {}, Exception("value too long for type character varying(8)"))
+
+    edit(data_copy / "resources.yaml", "(209) 259-5552", "(209) 259-5553")
+    monkeypatch.setattr(app.extensions["store"], "replace_table", refuse)
+    result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
+    assert result.exit_code == 1 and "unavailable" not in result.output
+    assert "too long or too large for the database, nothing changed: value too long" in result.output
+
+
 def test_the_longest_code_loads_and_the_reply_limit_holds_on_two_workers(runner, data_copy, database_url, gunicorn):
     """An interpreter line with an 8-character code (the longest the store keeps) on 2 gunicorn
     workers: a sender's 45 texts in its language get the line 30 times, the limit."""

@@ -145,6 +145,20 @@ def test_values_that_cannot_be_stored_are_a_clear_422(app, login):
     assert live(app) == before and not audit(app)
 
 
+def test_a_value_the_database_refuses_is_a_422_not_an_unavailable_database(app, login, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    def refuse(*args, **kwargs):
+        raise DataError("INSERT INTO sender ...", {}, Exception("value too long for type character varying(8)"))
+
+    client = login("admin")
+    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-5553")
+    monkeypatch.setattr(app.extensions["store"], "replace_table", refuse)
+    response = save(client, preview)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "too long or too large to store" in page and "unavailable" not in page
+
+
 def test_a_change_made_meanwhile_is_not_overwritten(app, login, runner):
     client = login("admin")
     preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-5553")
