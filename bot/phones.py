@@ -13,17 +13,22 @@ _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
 def emergency_or_e164(text: str) -> str:
-    """A valid number as E.164 ("+12099481911"), or an emergency number ("911"); else ValueError."""
+    """A valid number as E.164 ("+12099481911"), or exactly an emergency short code ("911"); else ValueError."""
     text = text.strip()
-    if shortnumberinfo.is_emergency_number(text, REGION):
+    if is_emergency_code(text):
         return text
     try:
         number = phonenumbers.parse(text, REGION)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"{text!r} is not a phone number ({exc})") from None
+        raise ValueError(f"{text[:40]!r} is not a phone number ({exc})") from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"{text!r} is not a valid phone number")
+        raise ValueError(f"{text[:40]!r} is not a valid phone number")
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def is_emergency_code(text: str) -> bool:
+    """True for exactly an emergency short code of the region, in ASCII digits ("911", "112"), nothing more."""
+    return text.isascii() and text.isdigit() and shortnumberinfo.is_emergency_number(text, REGION)
 
 
 def short_code(text: str) -> str:
@@ -32,12 +37,12 @@ def short_code(text: str) -> str:
     try:
         number = phonenumbers.parse(text, REGION)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"{text!r} is not a number ({exc})") from None
+        raise ValueError(f"{text[:40]!r} is not a number ({exc})") from None
     if shortnumberinfo.is_valid_short_number_for_region(number, REGION):
         return str(number.national_number)
     if phonenumbers.is_valid_number(number):
         return phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    raise ValueError(f"{text!r} is neither a valid short code nor a valid phone number")
+    raise ValueError(f"{text[:40]!r} is neither a valid short code nor a valid phone number")
 
 
 def display(number: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError as UnstorableValue, SQLAlchemyError
 
 from ..review import gate, proposal as proposals, reply_checks, replytests
 from ..table.changes import EntryChange, in_words
@@ -68,6 +68,9 @@ def load_data(path: str | None, dry_run: bool, yes: bool) -> None:
         raise click.ClickException(f"{exc}: nothing loaded; run load-data again to see the new differences")
     except DataError as exc:
         raise click.ClickException(f"the table is unsafe, nothing changed:\n{exc}")
+    except UnstorableValue as exc:  # the checks missed a bound of the database's
+        raise click.ClickException(f"a value of {path} is too long or too large for the database, nothing "
+                                   f"changed: {str(exc.orig).splitlines()[0]}")
     except SQLAlchemyError as exc:
         raise click.ClickException(f"the database refused the table ({type(exc).__name__}); nothing changed")
     click.echo(f"Loaded {path}: {_summary(table)} (table version {version}).")

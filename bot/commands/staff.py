@@ -101,8 +101,7 @@ def reset_password(email: str, password_stdin: bool) -> None:
     password = read_password(email, password_stdin)
     with get_store().session() as session:
         account = existing(session, email)
-        staff.set_password(session, account, password)
-        staff.end_sessions(session, account.id)
+        staff.set_password(session, account, password)  # ends every session of the account
         staff.audit(session, WHO, "reset password", email, None, None)
     click.echo(f"New password set for {email}; its open console sessions are signed out.")
 

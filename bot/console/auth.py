@@ -76,24 +76,53 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("console/login.html", form=form), 400 if request.method == "POST" else 200
-    store, email, password = get_store(), form.email.data.strip().lower(), form.password.data
-    keys = staff.throttle_keys(current_app.config["SECRET_KEY"].encode(), request.remote_addr or "", email)
-    try:
-        wait = store.read(staff.waiting, keys, datetime.now(timezone.utc))
-        account = store.read(staff.sign_in_row, email)
-    except SQLAlchemyError:
-        abort(503, "The database is unavailable; try again in a minute.")
+    email, password = form.email.data.strip().lower(), form.password.data
+    keys = throttle_keys(email)
+    wait, account = tries_wait(keys), read_or_503(staff.sign_in_row, email)
     if wait:
         flash(f"Too many wrong tries. Try again in {wait} seconds.")
         return render_template("console/login.html", form=form), 429, {"Retry-After": str(wait)}
-    # the hash is checked outside any transaction (an unknown email takes as long as a known one)
-    if check_password_hash(account.password_hash if account else _DUMMY_HASH, password) and account:
-        _bookkeeping(staff.clear_failures, [k for k, t in keys.items() if t is staff.BY_EMAIL])
+    if password_matches(account, password):
+        tried_right(keys)
         login_user(StaffUser(account.id, account.email, account.role, account.session_token or ""))
         return redirect(_safe_next(request.args.get("next")))
-    _bookkeeping(staff.record_failure, keys)
+    tried_wrong(keys)
     flash(WRONG)
     return render_template("console/login.html", form=form), 401
+
+
+def throttle_keys(email: str) -> dict[str, staff.Throttle]:
+    """The counters of wrong passwords this request is throttled by: its client address and ``email``."""
+    return staff.throttle_keys(current_app.config["SECRET_KEY"].encode(), request.remote_addr or "", email)
+
+
+def tries_wait(keys: dict[str, staff.Throttle]) -> int:
+    """Seconds before a password may be tried again on ``keys`` (503 when the database is down)."""
+    return read_or_503(staff.waiting, keys, datetime.now(timezone.utc))
+
+
+def password_matches(account, password: str) -> bool:
+    """True if ``password`` is the account's (a ``sign_in_row``); checked outside any transaction, and
+    as long without an account as with one."""
+    return check_password_hash(account.password_hash if account else _DUMMY_HASH, password) and account is not None
+
+
+def tried_wrong(keys: dict[str, staff.Throttle]) -> None:
+    """Count a wrong password on ``keys``."""
+    _bookkeeping(staff.record_failure, keys)
+
+
+def tried_right(keys: dict[str, staff.Throttle]) -> None:
+    """Forget the email's wrong passwords after a right one (the address's stay counted)."""
+    _bookkeeping(staff.clear_failures, [k for k, t in keys.items() if t is staff.BY_EMAIL])
+
+
+def read_or_503(fn, *args):
+    """A bounded read for sign-in bookkeeping; 503 when the database is unavailable."""
+    try:
+        return get_store().read(fn, *args)
+    except SQLAlchemyError:
+        abort(503, "The database is unavailable; try again in a minute.")
 
 
 def _bookkeeping(write, *args) -> None:

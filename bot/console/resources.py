@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError as UnstorableValue, SQLAlchemyError
 
 from ..review import proposal as proposals, readable, reply_checks
 from ..table.changes import in_words, with_entry
@@ -20,6 +21,7 @@ from .auth import admin_required
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
 FIELDS = ("phone", "text", "hours", "organization")
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -83,7 +85,7 @@ def review(current: Table, version: int | None, docs: dict, what: str):
     replies = [readable.marked(c.before, c.after, words=True) for c in proposal.replies]
     return render_template("console/review.html", proposal=proposal, what=what, payload=payload,
                            version=version, form=FlaskForm(), fields=fields, replies=replies,
-                           diff=readable.unified)
+                           diff=readable.unified), 200 if proposal.table is not None else 422
 
 
 @bp.post("/save")
@@ -119,6 +121,9 @@ def save_proposal(proposal, base: Table | None, version: int | None, action: str
     except DataError as exc:
         flash(f"The change was refused, nothing was saved: {exc}")
         return False
+    except UnstorableValue:  # the checks missed a bound of the database's: refused, never "unavailable"
+        log.exception("a checked table change did not fit the database")
+        abort(422, "The change was refused, nothing was saved: a value is too long or too large to store.")
     except SQLAlchemyError:
         flash("The database is unavailable: nothing was saved.")
         return False

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import JSON, Date, DateTime, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from ..table.problems import CODE_LENGTH
 
 
 def utcnow() -> datetime:
@@ -14,6 +16,18 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     pass
+
+
+def fitted(*names: str):
+    """A validator that cuts the labels ``names`` (who, what, a target's name) to their column's length,
+    so a long path or entry name never fails a save."""
+
+    @validates(*names)
+    def fit(self, name: str, value: str | None) -> str | None:
+        """``value``, at most as long as the column ``name``."""
+        return value if value is None else value[:self.__table__.c[name].type.length]
+
+    return fit
 
 
 class TableVersion(Base):
@@ -26,13 +40,14 @@ class TableVersion(Base):
     who: Mapped[str] = mapped_column(String(254), default="")
     what: Mapped[str] = mapped_column(String(40))  # load-data, console save, teach, rollback, start-up
     note: Mapped[str] = mapped_column(Text, default="")  # the change in words
+    _fit = fitted("who", "what")
 
 
 class _SenderColumns:
     """What the bot remembers of a sender, keyed by an HMAC of their number, never the number."""
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    language: Mapped[str | None] = mapped_column(String(8))
+    language: Mapped[str | None] = mapped_column(String(CODE_LENGTH))  # the table checks every code fits
     opted_out: Mapped[bool] = mapped_column(default=False)
     discreet: Mapped[bool] = mapped_column(default=False)  # discreet replies until turned off
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow,
@@ -80,8 +95,8 @@ class AnsweredMessage(Base):
 
     __tablename__ = "answered_message"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # HMAC of the MessageSid
-    topics: Mapped[str] = mapped_column(String(200), default="")  # comma-separated topic keys
-    language: Mapped[str] = mapped_column(String(8))
+    topics: Mapped[str] = mapped_column(Text, default="")  # comma-separated topic keys, "+" before a line's
+    language: Mapped[str] = mapped_column(String(CODE_LENGTH))
     silent: Mapped[bool] = mapped_column(default=False)  # answered with an empty <Response/>
     discreet: Mapped[bool] = mapped_column(default=False)  # answered in discreet wording
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
@@ -114,7 +129,8 @@ class UsageCount(Base):
     __tablename__ = "usage_count"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # topic, unmatched, language, menu, connected
-    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)  # a menu choice is the longest: a code, how
+    # ("silence"), " -> " and a line's key (table/problems.py bounds codes and keys to fit)
     count: Mapped[int] = mapped_column(default=0)
 
 
@@ -130,3 +146,4 @@ class AuditEntry(Base):
     old: Mapped[str | None] = mapped_column(Text)  # the entry as YAML (None: added)
     new: Mapped[str | None] = mapped_column(Text)  # (None: removed)
     version: Mapped[int | None] = mapped_column(Integer)  # the table version the change made
+    _fit = fitted("who", "action", "target")

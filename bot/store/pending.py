@@ -16,7 +16,7 @@ import weakref
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from .. import metrics
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 PURGE_SECONDS = 600
 KEEP = 50_000  # pending MessageSids, reply counts or languages kept while the database is down
 CONFLICT_TRIES = 3  # a batch that meets another worker's (deadlock, serialization) is tried again
+REFUSED = (DataError, IntegrityError)  # a row the database will never take (too long, out of range, NULL)
 
 
 class Pending:
@@ -99,47 +100,87 @@ class Pending:
         return count
 
     def flush(self) -> None:
-        """Write everything pending in one transaction (kept for the next try if the database fails)."""
+        """Write everything pending in one transaction (kept for the next try if the database fails);
+        a row the database refuses is dropped, loudly, and never keeps the others from being written."""
         with self.lock:
-            usage, replies, answers, languages = self.usage, self.replies, self.answers, self.languages
+            batch = {"languages": self.languages, "answers": self.answers, "replies": self.replies,
+                     "usage": self.usage}
             self.usage, self.replies, self.answers, self.languages = Counter(), Counter(), {}, {}
-        if not (usage or replies or answers or languages) and time.monotonic() - self.purged < PURGE_SECONDS:
+        if not any(batch.values()) and time.monotonic() - self.purged < PURGE_SECONDS:
             return
         try:
-            for attempt in range(CONFLICT_TRIES):
-                try:
-                    if self.guard is not None:
-                        self.guard.call(self._write, usage, replies, answers, languages)
-                    else:
-                        self._write(usage, replies, answers, languages)
-                    break
-                except SQLAlchemyError as exc:
-                    if not is_conflict(exc) or attempt == CONFLICT_TRIES - 1:
-                        raise
-                    log.info("pending counts met another worker's write (%s); trying again", type(exc).__name__)
-            if self.written is not None:
-                self.written(answers.values(), replies, languages)
-            self.failures.succeeded()
+            self._run(batch)
+        except REFUSED:
+            batch = self._write_apart(batch)
         except SQLAlchemyError as exc:
             self.failures.failed(type(exc).__name__)
-            with self.lock:  # keep them for the next try, within bounds while the database is down
-                self.usage.update(usage)
-                if len(self.replies) + len(replies) <= KEEP:
-                    self.replies.update(replies)
-                for sid, row in list(answers.items())[-KEEP:]:
-                    self.answers.setdefault(sid, row)
-                for key, language in list(languages.items())[-KEEP:]:
-                    self.languages.setdefault(key, language)
+            self._keep(batch)
+            return
+        self.failures.succeeded()
+        if self.written is not None:
+            self.written(batch["answers"].values(), batch["replies"], batch["languages"])
 
-    def _write(self, usage: Counter, replies: Counter, answers: dict, languages: dict) -> None:
-        """One transaction with everything taken from the pending writes."""
+    def _run(self, batch: dict) -> None:
+        """Write ``batch`` (kind -> rows) in one transaction, bounded by the guard; tried again when it
+        meets another worker's write."""
+        for attempt in range(CONFLICT_TRIES):
+            try:
+                if self.guard is not None:
+                    return self.guard.call(self._write, batch)
+                return self._write(batch)
+            except SQLAlchemyError as exc:
+                if not is_conflict(exc) or attempt == CONFLICT_TRIES - 1:
+                    raise
+                log.info("pending counts met another worker's write (%s); trying again", type(exc).__name__)
+
+    def _write_apart(self, batch: dict) -> dict:
+        """Write each kind of ``batch`` on its own, halving a refused one down to the rows the database
+        refuses, which are dropped with one error line per kind; what was written (the rest is kept
+        for the next try when the database fails meanwhile)."""
+        written, kept = {}, {}
+        for kind, rows in batch.items():
+            written[kind], kept[kind], dropped = type(rows)(), type(rows)(), []
+            parts = [rows] if rows else []
+            while parts:
+                part = parts.pop()
+                try:
+                    self._run({kind: part})
+                    written[kind].update(part)
+                except REFUSED as exc:
+                    if len(part) == 1:
+                        dropped.append(exc)
+                        continue
+                    items = list(part.items())
+                    parts += [type(rows)(dict(items[:len(items) // 2])), type(rows)(dict(items[len(items) // 2:]))]
+                except SQLAlchemyError:
+                    kept[kind].update(part)
+            if dropped:
+                log.error("pending %s: dropped %d row(s) the database refuses (%s); the others are written",
+                          kind, len(dropped), str(getattr(dropped[0], "orig", dropped[0])).splitlines()[0][:200])
+        self._keep(kept)
+        return written
+
+    def _keep(self, batch: dict) -> None:
+        """Keep unwritten rows for the next try, within bounds while the database is down."""
+        with self.lock:
+            self.usage.update(batch["usage"])
+            if len(self.replies) + len(batch["replies"]) <= KEEP:
+                self.replies.update(batch["replies"])
+            for sid, row in list(batch["answers"].items())[-KEEP:]:
+                self.answers.setdefault(sid, row)
+            for key, language in list(batch["languages"].items())[-KEEP:]:
+                self.languages.setdefault(key, language)
+
+    def _write(self, batch: dict) -> None:
+        """One transaction with the rows of ``batch`` (kind -> rows, any kind may be missing)."""
         with self.sessions.begin() as session:
+            languages = batch.get("languages") or {}
             for simulated in (False, True):
                 senders.save_languages(session, {sender: language for (sender, sim), language in languages.items()
                                                  if sim == simulated}, simulated)
-            messages.write_answers(session, answers.values())
-            messages.add_replies(session, replies)
-            messages.add_usage(session, usage)
+            messages.write_answers(session, (batch.get("answers") or {}).values())
+            messages.add_replies(session, batch.get("replies") or Counter())
+            messages.add_usage(session, batch.get("usage") or Counter())
             if time.monotonic() - self.purged >= PURGE_SECONDS:
                 messages.purge(session, self.retention)
                 self.purged = time.monotonic()

@@ -17,6 +17,7 @@ from .models import AuditEntry, LoginFailure, Staff, utcnow
 
 ROLES = ("staff", "admin")
 MIN_PASSWORD = 10  # characters
+MAX_PASSWORD = 200  # characters (zxcvbn takes long on longer ones)
 MIN_STRENGTH = 3  # zxcvbn's score, 0 (guessed at once) to 4
 FORGET_FAILURES = timedelta(days=1)
 
@@ -31,14 +32,24 @@ BY_ADDRESS = Throttle(5, 300)  # a flood from one address waits long
 BY_EMAIL = Throttle(3, 30)  # anyone may try a known email, so its lock stays short
 
 
-def check_strength(password: str, email: str = "") -> None:
-    """WeakPassword unless ``password`` is long enough and hard to guess (zxcvbn)."""
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why ``password`` is not acceptable, or None: the one password rule (length, then zxcvbn's score)."""
     if len(password) < MIN_PASSWORD:
-        raise WeakPassword(f"The password needs at least {MIN_PASSWORD} characters.")
-    result = zxcvbn(password[:200], user_inputs=[email, email.split("@")[0]])
+        return f"The password needs at least {MIN_PASSWORD} characters."
+    if len(password) > MAX_PASSWORD:
+        return f"The password may have at most {MAX_PASSWORD} characters."
+    result = zxcvbn(password, user_inputs=[email, email.split("@")[0]])
     if result["score"] < MIN_STRENGTH:
         hint = result["feedback"].get("warning") or " ".join(result["feedback"].get("suggestions") or [])
-        raise WeakPassword(f"The password is too easy to guess. {hint}".strip())
+        return f"The password is too easy to guess. {hint}".strip()
+    return None
+
+
+def check_strength(password: str, email: str = "") -> None:
+    """WeakPassword (saying why) unless ``password`` passes ``password_problem``."""
+    problem = password_problem(password, email)
+    if problem:
+        raise WeakPassword(problem)
 
 
 class AccountError(ValueError):
@@ -180,8 +191,10 @@ def audit(session: Session, who: str, action: str, email: str, old: str | None, 
                            new=f"role: {new}\n" if new else None))
 
 
-def set_password(session: Session, staff: Staff, password: str) -> None:
-    """Store a new password for ``staff``, hashed; AccountError if it is too short."""
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+def set_password(session: Session, staff: Staff, password: str) -> str:
+    """Store a new password for ``staff``, hashed, and end every session of the account (a new session
+    token); the new token. WeakPassword unless ``password_problem`` accepts it."""
+    check_strength(password, staff.email)
     staff.password_hash = generate_password_hash(password)
+    staff.session_token = secrets.token_hex(16)
+    return staff.session_token

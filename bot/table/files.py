@@ -20,6 +20,10 @@ class TooLarge(ValueError):
     """A table file that is too large, or uses YAML aliases; the message says why."""
 
 
+class UnreadableValue(yaml.YAMLError):
+    """A value YAML parses but Python cannot hold (a number of thousands of digits)."""
+
+
 def max_bytes(name: str) -> int:
     """The largest the table file ``name`` may be."""
     return LARGER_FILES.get(name, MAX_FILE_BYTES)
@@ -27,14 +31,18 @@ def max_bytes(name: str) -> int:
 
 def parse_yaml(text: str, name: str) -> object:
     """One table file's YAML, refused (TooLarge) when over ``max_bytes(name)`` or when it uses aliases
-    (an alias repeats a part without limit: a 2 KB file can render as hundreds of MB)."""
+    (an alias repeats a part without limit: a 2 KB file can render as hundreds of MB), and
+    (UnreadableValue, a YAMLError) when it holds a number Python cannot read."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes(name):
         raise TooLarge(f"{name} is {size // 1024} KB; it may have at most {max_bytes(name) // 1024} KB")
     for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.AliasEvent):
             raise TooLarge(f"{name} uses a YAML alias (*name); write each part out instead")
-    return yaml.load(text, Loader=LOADER)
+    try:
+        return yaml.load(text, Loader=LOADER)
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        raise UnreadableValue(f"a number in {name} has thousands of digits; the table's numbers are small") from None
 
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "data"  # whose comment headers exports keep

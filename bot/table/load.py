@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .problems import Checker, DataError, Problem, unique_spellings
+from .problems import MAX_SEGMENTS, Checker, DataError, Problem, unique_spellings
 from ..text import normalize
 from .load_menu import read_menu
 from .load_reach import read_discreet, read_interpreting
@@ -24,6 +24,7 @@ ALL_FILES = FILES + (REPLY_TESTS,)  # every file load-data reads and export-data
 TEST_CHANNELS = ("sms", "voice")
 SAFETY_RULES = ("minor", "commercial_sex", "cry")  # minor + commercial_sex: HOTLINE; a bare cry: DANGER
 EXAMPLE_LIMIT = 1600  # the longest example text, in characters (a long SMS)
+MAX_URGENCY = 999  # topics are answered most urgent (1) first
 # Placeholders each piece of wording may use.
 MESSAGE_FIELDS = {"resource": {"name", "Name", "short", "number", "hours", "text", "description"},
                   "brief": {"name", "Name", "short", "number", "hours", "text"}, "hours": {"hours"},
@@ -33,6 +34,8 @@ MESSAGE_FIELDS = {"resource": {"name", "Name", "short", "number", "hours", "text
 def build_table(docs: dict[str, Any]) -> Table:
     """Check every document and return the ``Table``; raise ``DataError`` on any problem."""
     c = Checker(docs)
+    for file, doc in docs.items():
+        c.numbers(file, doc)
     languages = _languages(c)
     organizations = c.entries("organizations.yaml", c.doc("organizations.yaml", list), lambda e: Organization(
         e["key"], c.texts("organizations.yaml", e["key"], "name", e.get("name")),
@@ -85,18 +88,21 @@ def _reply_tests(c: Checker, doc: Any) -> dict[str, tuple]:
 
 def _languages(c: Checker) -> dict[str, Language]:
     """Read languages.yaml."""
-    doc = c.doc("languages.yaml", dict)
+    f, doc = "languages.yaml", c.doc("languages.yaml", dict)
     c.languages = [str(code) for code in doc]
     result = {}
     for code, item in doc.items():
         item = item if isinstance(item, dict) else {}
+        c.code(f, code, code)
+        most = c.whole(f, code, "max_segments", item.get("max_segments"), 1, MAX_SEGMENTS)
+        topic_most = c.whole(f, code, "topic_segments", item.get("topic_segments") or 0, 0, MAX_SEGMENTS)
         try:
             result[code] = Language(code, str(item["name"]), tuple(map(str, item.get("switch") or ())),
-                                    tuple(map(str, item.get("hints") or ())), int(item["max_segments"]),
+                                    tuple(map(str, item.get("hints") or ())), most,
                                     str(item["voice"]), str(item["speech"]), bool(item.get("gsm7", False)),
-                                    int(item.get("topic_segments") or 0))
-        except (KeyError, TypeError, ValueError) as exc:
-            c.fail("languages.yaml", code, f"needs name, max_segments, voice and speech ({exc})")
+                                    topic_most)
+        except KeyError as exc:
+            c.fail(f, code, f"needs name, max_segments, voice and speech ({exc})")
     if not doc:
         c.fail("languages.yaml", "(file)", "lists no language")
     return result
@@ -161,9 +167,8 @@ def _topic(c: Checker, e: dict, resources: dict, organizations: dict) -> Topic:
     for lang, name in names.items():
         if normalize(name) not in map(normalize, keywords.get(lang, ())):
             c.fail(f, key, f"name {name!r} is not one of its {lang!r} keywords")
-    if not isinstance(e.get("urgency"), int):
-        c.fail(f, key, "urgency: needs a whole number (1 = most urgent)")
-    return Topic(key, e.get("urgency") if isinstance(e.get("urgency"), int) else 99, names,
+    urgency = c.whole(f, key, "urgency (1 = most urgent)", e.get("urgency"), 1, MAX_URGENCY)
+    return Topic(key, urgency, names,
                  c.texts(f, key, "intro", e.get("intro")), refs, orgs, keywords)
 
 

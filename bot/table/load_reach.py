@@ -5,7 +5,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from .problems import Checker, unique_spellings
+from .problems import MAX_SEGMENTS, Checker, unique_spellings
 from ..text import normalize
 from .model import Discreet, Interpreter, Interpreting, Resource, Topic
 
@@ -61,10 +61,7 @@ def read_interpreting(c: Checker, resources: dict[str, Resource]) -> Interpretin
     resource = doc.get("resource")
     if resource not in resources or not resources[resource].is_24_7:
         c.fail(f, "resource", f"{resource!r} must be a 24/7 resource with a phone number")
-    limit = doc.get("max_segments")
-    if not isinstance(limit, int) or limit < 1:
-        c.fail(f, "max_segments", "needs a whole number of segments")
-        limit = 1
+    limit = c.whole(f, "max_segments", "max_segments", doc.get("max_segments"), 1, MAX_SEGMENTS)
     essentials = c.texts(f, "essentials", "essentials", doc.get("essentials"), fields={"numbers"})
     lines, seen = [], set(c.languages)
     for i, e in enumerate(doc.get("lines") or []):
@@ -72,6 +69,8 @@ def read_interpreting(c: Checker, resources: dict[str, Resource]) -> Interpretin
         code, entry = str(e.get("code") or ""), f"lines.{e.get('code') or i + 1}"
         if not code or code in seen:
             c.fail(f, entry, "needs a code of its own (not one of the bot's languages)")
+        else:
+            c.code(f, entry, code)
         seen.add(code)
         line = str(e.get("line") or "")
         if "{number}" not in line:

@@ -1,9 +1,15 @@
 """load-data and check-data apply the safety check; a changed number loses its verification; a
 load never writes over a table changed while it waited at its prompt."""
+import time
+import xml.etree.ElementTree as ET
+
 import click
+import requests
 import yaml
+from sqlalchemy import create_engine, text
 
 from bot.store import get_store
+from conftest import AUTH_TOKEN, sign
 
 
 def export(runner, folder):
@@ -73,3 +79,55 @@ def test_load_data_never_overwrites_a_change_made_while_it_asked(app, runner, da
     with app.app_context():
         assert get_store().current_table().resources["chest-of-hope-helpline"].phone == "+12092595552"
         assert get_store().snapshot().version == version + 1  # the other change, kept
+
+
+def test_values_that_cannot_be_stored_are_clear_errors(app, runner, data_copy):
+    version = app.extensions["store"].snapshot().version
+    edit(data_copy / "resources.yaml", 'phone: "911"', 'phone: "911; DROP"')
+    edit(data_copy / "interpreters.yaml", "code: hmn\n", "code: hmn-abcde\n")
+    result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
+    assert result.exit_code == 1 and "the table is unchanged" in result.output
+    assert "resources.yaml: emergency-911: phone: '911; DROP' is not a phone number" in result.output
+    assert "code 'hmn-abcde': a language code such as es or zh-hant, at most 8 characters" in result.output
+    (data_copy / "menu.yaml").write_text((data_copy / "menu.yaml").read_text() + "\nx: " + "9" * 100_000 + "\n")
+    result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
+    assert result.exit_code == 1 and "a number in menu.yaml has thousands of digits" in result.output
+    assert app.extensions["store"].snapshot().version == version
+
+
+def test_a_value_the_database_refuses_is_a_clear_load_data_error(app, runner, data_copy, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    def refuse(*args, **kwargs):
+        raise DataError("INSERT ...", {}, Exception("value too long for type character varying(8)"))
+
+    edit(data_copy / "resources.yaml", "(209) 259-5552", "(209) 259-5553")
+    monkeypatch.setattr(app.extensions["store"], "replace_table", refuse)
+    result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
+    assert result.exit_code == 1 and "unavailable" not in result.output
+    assert "too long or too large for the database, nothing changed: value too long" in result.output
+
+
+def test_the_longest_code_loads_and_the_reply_limit_holds_on_two_workers(runner, data_copy, database_url, gunicorn):
+    """An interpreter line with an 8-character code (the longest the store keeps) on 2 gunicorn
+    workers: a sender's 45 texts in its language get the line 30 times, the limit."""
+    edit(data_copy / "interpreters.yaml", "code: hmn\n", "code: hmn-abcd\n")
+    result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
+    assert result.exit_code == 0, result.output
+    base = gunicorn({"DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "SECRET_KEY": "s",
+                     "SENDER_HASH_KEY": "h", "TRAIN_NEW_MODELS": "0", "RATE_LIMIT": "30",
+                     "WRITE_BATCH_SECONDS": "0", "SENDER_REFRESH_SECONDS": "0.1"})
+    replies = []
+    for i in range(45):
+        time.sleep(0.4)  # a few of each worker's sender rounds: the counts the other wrote are read
+        params = {"From": "+12095550143", "Body": "kuv xav tau kev pab thov", "MessageSid": f"SM{i:032d}"}
+        response = requests.post(f"{base}/sms", data=params, timeout=30,
+                                 headers={"X-Twilio-Signature": sign(f"{base}/sms", params)})
+        assert response.status_code == 200
+        replies += [m.text for m in ET.fromstring(response.text).findall("Message")]
+    assert len(replies) == 30 and all("Hmoob" in r for r in replies)
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM answered_message WHERE language = 'hmn-abcd'")
+                                  ).scalar() == 45
+    engine.dispose()

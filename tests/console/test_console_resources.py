@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.store import get_store
 from bot.store.models import AuditEntry
-from conftest import csrf_token
+from conftest import csrf_token, file_doc, post_file
 
 
 def live(app):
@@ -22,8 +22,8 @@ def audit(app):
         return session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
 
 
-def edit_resource(client, key, **changes):
-    """Fill the resource form as it is, with ``changes``; returns the preview page."""
+def edit_resource(client, key, status=200, **changes):
+    """Fill the resource form as it is, with ``changes``; returns the preview page (422: the refusal)."""
     page = client.get(f"/console/resources/{key}/edit").get_data(as_text=True)
     form = {m.group(1): html.unescape(m.group(2)) for m in re.finditer(r'<input name="([^"]+)" value="([^"]*)"', page)}
     form.update({m.group(1): html.unescape(m.group(2)) for m in
@@ -31,7 +31,7 @@ def edit_resource(client, key, **changes):
     form["organization"] = re.search(r'<option value="([^"]+)" selected', page).group(1)
     form.update(changes, csrf_token=csrf_token(client, f"/console/resources/{key}/edit"))
     response = client.post(f"/console/resources/{key}/edit", data=form)
-    assert response.status_code == 200
+    assert response.status_code == status
     return response.get_data(as_text=True)
 
 
@@ -88,7 +88,7 @@ def test_admin_edits_a_number_with_preview_and_audit(app, login, text):
 
 def test_a_bad_number_is_refused_with_the_reason(app, login):
     client = login("admin")
-    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-555")
+    preview = edit_resource(client, "chest-of-hope-helpline", 422, phone="(209) 259-555")
     assert "The change was refused" in preview
     assert "resources.yaml: chest-of-hope-helpline: phone:" in html.unescape(preview)
     assert 'id="save"' not in preview
@@ -125,6 +125,38 @@ def test_broken_yaml_is_refused(login):
     response = client.post("/console/files/menu.yaml", data={"text": "options: [unclosed",
                                                              "csrf_token": csrf_token(client, "/console/files/menu.yaml")})
     assert response.status_code == 422 and "cannot be read" in response.get_data(as_text=True)
+
+
+def test_values_that_cannot_be_stored_are_a_clear_422(app, login):
+    client = login("admin")
+    before = live(app)
+    page = edit_resource(client, "emergency-911", 422, phone="911; DROP")
+    assert "The change was refused" in page and "&#39;911; DROP&#39; is not a phone number" in page
+    assert 'id="save"' not in page
+    menu = client.get("/console/files/menu.yaml").get_data(as_text=True)
+    menu = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", menu, re.S).group(1))
+    response = client.post("/console/files/menu.yaml", data={"text": menu + "\nx: " + "9" * 100_000 + "\n",
+                                                             "csrf_token": csrf_token(client, "/console/files/menu.yaml")})
+    assert response.status_code == 422 and "thousands of digits" in response.get_data(as_text=True)
+    doc = file_doc(client, "interpreters.yaml")
+    doc["lines"][0]["code"] = "vi-vietnam"
+    response = post_file(client, "interpreters.yaml", doc)
+    assert response.status_code == 422 and "at most 8 characters" in response.get_data(as_text=True)
+    assert live(app) == before and not audit(app)
+
+
+def test_a_value_the_database_refuses_is_a_422_not_an_unavailable_database(app, login, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    def refuse(*args, **kwargs):
+        raise DataError("INSERT INTO sender ...", {}, Exception("value too long for type character varying(8)"))
+
+    client = login("admin")
+    preview = edit_resource(client, "chest-of-hope-helpline", phone="(209) 259-5553")
+    monkeypatch.setattr(app.extensions["store"], "replace_table", refuse)
+    response = save(client, preview)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "too long or too large to store" in page and "unavailable" not in page
 
 
 def test_a_change_made_meanwhile_is_not_overwritten(app, login, runner):

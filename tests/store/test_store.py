@@ -122,3 +122,20 @@ def test_a_changed_table_is_trained_in_the_background_not_in_the_request(app_con
         time.sleep(0.5)
     assert store.snapshot().understander.model is not before.understander.model
     store.close()
+
+
+def test_long_labels_are_cut_to_their_columns_not_refused(app):
+    """A long load-data path (who) or entry name (target) never fails a save (PostgreSQL keeps varchar lengths)."""
+    from sqlalchemy import select
+
+    from bot.store.models import AuditEntry, TableVersion
+    from bot.table.changes import EntryChange
+    store = app.extensions["store"]
+    change = EntryChange("reply_tests.yaml: sms " + "a long test text " * 20, None, "text: x\n")
+    version = store.replace_table(store.snapshot().table, who="flask load-data /" + "folder/" * 60,
+                                  changes=[change], action="load-data")
+    with store.session() as session:
+        saved = session.get(TableVersion, version)
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.version == version)).one()
+        assert saved.who.startswith("flask load-data /folder/") and len(saved.who) == 254
+        assert entry.target == change.target[:120] and len(entry.who) == 254

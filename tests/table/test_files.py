@@ -47,3 +47,17 @@ def test_the_console_refuses_a_bomb_and_a_huge_file_with_the_reason(login):
     assert response.status_code == 413 and "at most 128 KB" in response.get_data(as_text=True)
     huge = client.post("/console/files/topics.yaml", data={"text": "x" * 2_000_000, "csrf_token": token})
     assert huge.status_code == 413  # over the console's body limit
+
+
+def test_a_number_of_100000_digits_is_a_clear_problem(tmp_path):
+    import shutil
+
+    from bot.table.files import UnreadableValue
+    from conftest import DATA_DIR
+    with pytest.raises(UnreadableValue, match="thousands of digits"):
+        parse_yaml("fallback: " + "9" * 100_000, "menu.yaml")
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    (folder / "menu.yaml").write_text((folder / "menu.yaml").read_text() + "\nlimit: " + "9" * 100_000 + "\n")
+    with pytest.raises(DataError, match="menu.yaml: \\(file\\): cannot be read: a number in menu.yaml has thousands"):
+        read_docs(folder)

@@ -141,3 +141,42 @@ def test_safety_rules_are_checked(docs):
     docs["topics.yaml"]["safety"]["minor"]["es"] = "menor"
     assert sorted(problems(docs)) == ["topics.yaml: safety minor: es: needs a list of phrases",
                                       "topics.yaml: safety: unknown rule 'adult': one of minor, commercial_sex, cry"]
+
+
+@pytest.mark.parametrize("phone", ["911; DROP", "9 1 1 lol", "911 " + "x" * 300, "٩١١", "9111"])
+def test_the_emergency_entry_is_exactly_an_emergency_code(docs, phone):
+    entry(docs, "resources.yaml", "emergency-911")["phone"] = phone
+    assert any(p.startswith("resources.yaml: emergency-911: phone:") for p in problems(docs))
+
+
+def test_codes_and_keys_fit_what_the_store_keeps(docs):
+    from bot.store.models import AnsweredMessage, Sender, UsageCount
+    from bot.table.problems import CODE_LENGTH, KEY_LENGTH
+    lines = docs["interpreters.yaml"]["lines"]
+    lines[0]["code"] = "hmn-abcde"  # 9 characters: the store keeps 8
+    lines[1]["code"] = "tl,x"
+    entry(docs, "resources.yaml", "chest-of-hope-helpline")["key"] = "x" * (KEY_LENGTH + 1)
+    entry(docs, "organizations.yaml", "chest-of-hope")["key"] = "chest of hope"
+    found = problems(docs)
+    assert "interpreters.yaml: lines.hmn-abcde: code 'hmn-abcde': a language code such as es or zh-hant, " \
+           "at most 8 characters" in found
+    assert any(p.startswith("interpreters.yaml: lines.tl,x: code") for p in found)
+    assert any(p.startswith(f"resources.yaml: entry 2: key '{'x' * KEY_LENGTH}'") for p in found)
+    assert any(p.startswith("organizations.yaml: entry 2: key 'chest of hope'") for p in found)
+    assert Sender.language.type.length == AnsweredMessage.language.type.length == CODE_LENGTH
+    longest_menu_key = f"{'x' * CODE_LENGTH} silence -> {'x' * KEY_LENGTH}"  # bot/web/voice.py counts these
+    assert len(longest_menu_key) <= UsageCount.key.type.length
+
+
+@pytest.mark.parametrize("where, value", [("urgency", 10**100), ("urgency", True), ("urgency", 0),
+                                          ("max_segments", 11), ("max_segments", float("inf")),
+                                          ("reply_tests", 10**16), ("reply_tests", float("nan"))])
+def test_numbers_in_the_table_are_bounded(docs, where, value):
+    if where == "urgency":
+        entry(docs, "topics.yaml", "HOUSING")["urgency"] = value
+    elif where == "max_segments":
+        docs["languages.yaml"]["en"]["max_segments"] = value
+    else:
+        docs["reply_tests.yaml"]["sms"][0]["numbers"] = [value]
+    found = problems(docs)
+    assert any("needs a whole number from" in p or "a number is too large" in p for p in found), found
