@@ -100,9 +100,10 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
         return Known(None, texting.SenderState(), 0)
     held = store.sender(sender, simulated)
     if held is None:
-        log.warning("sender state unknown (the database was not read); answering discreetly")
+        store.unknown_senders.failed("the database was not read")
         state = texting.SenderState(discreet=True)
     else:
+        store.unknown_senders.succeeded()
         state = texting.SenderState(held.language, held.opted_out, held.discreet)
     state = replace(state, language=store.pending.language(sender, simulated) or state.language)
     return Known(None, state, store.replies(sender, window) if window is not None else 0, held is None)

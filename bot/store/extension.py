@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .breaker import Breaker
 from .engine import make_engine
-from .live_senders import LiveSenders
+from .live_senders import LiveSenders, log as senders_log
 from .live_table import Check, LiveTable, log as table_log
 from .outage_log import RepeatedFailure
 from .pending import Pending
@@ -52,6 +52,8 @@ class Store(LiveTable, LiveSenders):
         retention = timedelta(hours=app.config["RETENTION_HOURS"])
         self.memory = SenderMemory(retention, app.config["DATABASE_DEADLINE_SECONDS"])
         self.owed = {}
+        self.unknown_senders = RepeatedFailure(senders_log, "sender state unknown: answering discreetly",
+                                               "sender state known")
         self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"], retention, self.guard,
                                self.memory.written)
         self.sender_seconds = app.config["SENDER_REFRESH_SECONDS"]

@@ -104,6 +104,16 @@ def test_a_start_or_normal_during_an_outage_holds_though_the_worker_did_not_know
             app.extensions["store"].spool.path.unlink(missing_ok=True)
 
 
+def test_unknown_senders_during_an_outage_are_logged_once_not_per_text(app_config, caplog):
+    app = create_app(app_config)
+    client = app.test_client()
+    app.extensions["store"].close()  # every database call now fails at once
+    for i in range(20):
+        assert not plain(send(client, f"+1209555{i:04d}", "what is human trafficking"))
+    said = [r for r in caplog.records if "sender state unknown" in r.getMessage()]
+    assert len(said) == 1
+
+
 def conflict() -> OperationalError:
     """The error PostgreSQL gives one of two deadlocked writers."""
     orig = type("DeadlockDetected", (Exception,), {"sqlstate": "40P01"})("deadlock detected")
