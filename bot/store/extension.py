@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -27,6 +28,9 @@ from .pending import Pending
 from .sender_memory import SenderMemory
 from .snapshots import Builder, Snapshot
 from .spool import Spool
+
+
+ANSWERS_ROUNDS = 5  # answered MessageSids are read every this many sender rounds (a retry comes seconds later)
 
 
 class Store(LiveTable, LiveSenders):
@@ -50,7 +54,8 @@ class Store(LiveTable, LiveSenders):
         name = hashlib.sha256(url.encode()).hexdigest()[:12]  # one spool per database
         self.spool = Spool(Path(app.instance_path) / f"optout-spool-{name}.json")
         retention = timedelta(hours=app.config["RETENTION_HOURS"])
-        self.memory = SenderMemory(retention, app.config["DATABASE_DEADLINE_SECONDS"])
+        self.memory = SenderMemory(retention, app.config["DATABASE_DEADLINE_SECONDS"],
+                                   ANSWERS_ROUNDS * app.config["SENDER_REFRESH_SECONDS"])
         self.owed = {}
         self.unknown_senders = RepeatedFailure(senders_log, "sender state unknown: answering discreetly",
                                                "sender state known")
@@ -60,6 +65,7 @@ class Store(LiveTable, LiveSenders):
         self.reply_limit, self.window_seconds = app.config["RATE_LIMIT"], app.config["RATE_LIMIT_SECONDS"]
         self.sender_rounds = Builder(self._sender_round, max(self.sender_seconds, 0.2))
         self.round_lock = threading.Lock()  # one sender round at a time: in the background or on a text
+        self.sender_writer = ThreadPoolExecutor(1, "sender-write")  # one: a sender's changes are written in order
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -125,6 +131,7 @@ class Store(LiveTable, LiveSenders):
         that is done: a test's, or a worker's at exit)."""
         self.builder.stop()
         self.sender_rounds.stop()
+        self.sender_writer.shutdown(wait=True)  # each write is bounded by the guard
         self.pending.close()
         self.guard.close()
         self.engine.dispose()

@@ -21,6 +21,12 @@ log = logging.getLogger("bot.store")
 STALE_ROUNDS = 2  # a memory older than this many rounds is brought up to date before a text is answered
 
 
+def _said(write) -> None:
+    """Log a sender write that failed in a way it does not handle itself (it spools what the database refuses)."""
+    if write.exception() is not None:
+        log.error("a sender change was not written", exc_info=write.exception())
+
+
 class LiveSenders:
     """What a text needs to know of its sender and its MessageSid, from memory."""
 
@@ -38,9 +44,20 @@ class LiveSenders:
 
     def save_sender(self, sender: str, simulated: bool, change: Remembered) -> None:
         """Hold a sender's choice at once in this worker (None fields keep what was held), and write
-        it at once (bounded in time); else spool it for every worker, else keep it in memory until
-        it can be written."""
+        it at once, off the text's path (in order, by this worker's one sender writer; in the
+        request itself when batching is off, WRITE_BATCH_SECONDS 0)."""
         self.memory.apply(sender, simulated, change)
+        if self.pending.flush_seconds > 0:
+            try:
+                self.sender_writer.submit(self._write_sender, sender, simulated, change).add_done_callback(_said)
+                return
+            except RuntimeError:  # the store is closing: write it here
+                pass
+        self._write_sender(sender, simulated, change)
+
+    def _write_sender(self, sender: str, simulated: bool, change: Remembered) -> None:
+        """Write a sender's change (bounded in time); else spool it for every worker, else keep it in
+        memory until it can be written."""
         try:
             self.write(senders.save, sender, change, simulated)
         except SQLAlchemyError as exc:

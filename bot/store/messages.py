@@ -14,13 +14,13 @@ from .models import AnsweredMessage, RateWindow, UsageCount, utcnow
 
 
 def answered_since(connection, since: datetime | None) -> list[tuple]:
-    """The answers to MessageSids kept since ``since`` (None: all kept), oldest first, as rows of
-    (id, topics, language, silent, discreet, created_at)."""
+    """The answers to MessageSids kept since ``since`` (None: all kept), as rows of
+    (id, topics, language, silent, discreet)."""
     statement = select(AnsweredMessage.id, AnsweredMessage.topics, AnsweredMessage.language,
-                       AnsweredMessage.silent, AnsweredMessage.discreet, AnsweredMessage.created_at)
+                       AnsweredMessage.silent, AnsweredMessage.discreet)
     if since is not None:
         statement = statement.where(AnsweredMessage.created_at >= since)
-    return [tuple(row) for row in connection.execute(statement.order_by(AnsweredMessage.created_at))]
+    return [tuple(row) for row in connection.execute(statement)]
 
 
 def window_counts(connection, window: int, at_least: int = 0) -> dict[tuple[str, int], int]:
@@ -66,6 +66,8 @@ def purge(session: Session, older_than: timedelta, now: datetime | None = None) 
 
 
 def upsert(session: Session, model):
-    """An INSERT that can say ON CONFLICT, in the database's own dialect (PostgreSQL or SQLite)."""
+    """An INSERT into ``model``'s table that can say ON CONFLICT, in the database's own dialect
+    (PostgreSQL or SQLite); a Core statement, so many rows go in one executemany, without the ORM's
+    per-row bookkeeping."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
+    return dialect.insert(model.__table__)

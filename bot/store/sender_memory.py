@@ -36,13 +36,17 @@ NEW = Remembered(None, False, False)
 class SenderMemory:
     """Sender states, answered MessageSids and window reply counts, as this worker last knew them."""
 
-    def __init__(self, retention: timedelta, write_seconds: float = 2.0):
+    def __init__(self, retention: timedelta, write_seconds: float = 2.0, answers_seconds: float = 0.0):
         """Empty and not current: every sender is unknown until the first ``refresh``. A write may
         commit up to ``write_seconds`` after its rows were stamped (a later one is written again by
         the spool or the next batch, stamped anew), so each refresh reads that far back again, and
-        the clocks' difference."""
+        the clocks' difference. Answered MessageSids are read at most every ``answers_seconds``
+        (Twilio retries a text seconds after it, not within the second)."""
         self.retention = retention
         self.overlap = timedelta(seconds=write_seconds) + CLOCKS_APART
+        self.answers_seconds = answers_seconds
+        self.answers_since: datetime | None = None  # when answers were last read
+        self.answers_read = float("-inf")  # time.monotonic() of that read
         self.states: dict[tuple[str, bool], Remembered] = {}
         self.answers: dict[str, tuple] = {}  # hashed MessageSid -> the answer given (``ANSWER``)
         self.replies: dict[tuple[str, int], int] = {}  # (sender, window) -> replies the database counts
@@ -105,8 +109,10 @@ class SenderMemory:
         this worker's own counts stand); an error leaves the memory as it was, no longer current,
         and is raised."""
         since, began = self.since, time.monotonic()
+        answers = began - self.answers_read >= self.answers_seconds
+        answers_since = (self.answers_since and self.answers_since - self.overlap) if answers else False
         try:
-            changes = read(_changes, since and since - self.overlap, window, at_least)
+            changes = read(_changes, since and since - self.overlap, answers_since, window, at_least)
         except Exception:
             self.current = False
             raise
@@ -118,8 +124,10 @@ class SenderMemory:
                     continue  # read before this worker's own newer change was written
                 self.changed.pop(key, None)
                 self._hold(key, Remembered(row["language"], row["opted_out"], row["discreet"]))
-            for sid, *answer in changes["answers"]:
-                self.answers.setdefault(sid, tuple(answer))
+            for sid, *answer in changes["answers"]:  # held from when it was read, for the retention
+                self.answers.setdefault(sid, (*answer, changes["read_at"]))
+            if answers:
+                self.answers_since, self.answers_read = changes["read_at"], began
             if window is not None:
                 self.replies = {(s, w): n for (s, w), n in self.replies.items() if w == window}
                 self.replies.update(changes["replies"])
@@ -130,10 +138,12 @@ class SenderMemory:
             self.current, self.read_at = True, began
 
 
-def _changes(connection, since: datetime | None, window: int | None, at_least: int) -> dict:
-    """Senders changed and MessageSids answered since then (all: None), and the window's counts."""
+def _changes(connection, since: datetime | None, answers_since: datetime | None | bool, window: int | None,
+             at_least: int) -> dict:
+    """Senders changed since ``since`` and MessageSids answered since ``answers_since`` (None: all;
+    False: none this time), and the window's counts."""
     return {"read_at": utcnow(), "senders": senders.changed_since(connection, since),
-            "answers": messages.answered_since(connection, since),
+            "answers": () if answers_since is False else messages.answered_since(connection, answers_since),
             "replies": messages.window_counts(connection, window, at_least) if window is not None else {}}
 
 
