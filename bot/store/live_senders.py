@@ -56,17 +56,27 @@ class LiveSenders:
         self._write_sender(sender, simulated, change)
 
     def _write_sender(self, sender: str, simulated: bool, change: Remembered) -> None:
-        """Write a sender's change (bounded in time); else spool it for every worker, else keep it in
-        memory until it can be written."""
+        """Spool a sender's change first, so every worker of this machine holds it at its next round
+        whatever the database does, then write it (bounded in time) and take it out of the spool;
+        a change neither can take is kept in memory until the database takes it."""
+        try:
+            self.spool.put(sender, simulated, tuple(change))
+            spooled = True
+        except OSError as exc:
+            spooled, why = False, exc
         try:
             self.write(senders.save, sender, change, simulated)
         except SQLAlchemyError as exc:
             log.warning("could not save sender state (%s); spooled until the database is back", type(exc).__name__)
-            self._spool(sender, simulated, change)
-        else:
-            self.owed.pop((sender, simulated), None)
-            if self.spool.held(sender, simulated):
+            if not spooled:
+                self._owe(sender, simulated, change, why)
+            return
+        self.owed.pop((sender, simulated), None)
+        if spooled:
+            try:
                 self.spool.drop(sender, simulated)
+            except OSError:
+                pass  # written again from the spool later: the same state
 
     def refresh_senders(self) -> None:
         """One round: the spool's changes into memory, what is owed written, the database's changes read."""
@@ -99,16 +109,13 @@ class LiveSenders:
             except SQLAlchemyError as exc:
                 log.debug("could not read sender state (%s); answering from memory", type(exc).__name__)
 
-    def _spool(self, sender: str, simulated: bool, change: Remembered) -> None:
-        """Spool a change for every worker; when the spool cannot be written, owe it in memory."""
-        try:
-            self.spool.put(sender, simulated, tuple(change))
-        except OSError as exc:
-            if not self.owed:
-                log.error("the spool %s cannot be written (%s): sender changes are kept in this worker's "
-                          "memory until the database takes them; a restart before then loses them",
-                          self.spool.path, exc)
-            self.owed[(sender, simulated)] = change
+    def _owe(self, sender: str, simulated: bool, change: Remembered, why: OSError) -> None:
+        """Keep a change neither the database nor the spool took in memory, said loudly once."""
+        if not self.owed:
+            log.error("the spool %s cannot be written (%s): sender changes are kept in this worker's "
+                      "memory until the database takes them; a restart before then loses them",
+                      self.spool.path, why)
+        self.owed[(sender, simulated)] = change
 
     def _write_owed(self) -> None:
         """Write the changes neither the database nor the spool could take before."""

@@ -36,7 +36,7 @@ def write_answers(session: Session, rows: Iterable[dict], now: datetime | None =
     now = now or utcnow()
     rows = sorted(({**row, "created_at": now} for row in rows), key=lambda row: row["id"])  # one order: no deadlock
     if rows:
-        session.execute(upsert(session, AnsweredMessage).on_conflict_do_nothing(), rows)
+        many(session, upsert(session, AnsweredMessage).on_conflict_do_nothing(), rows)
 
 
 def add_replies(session: Session, counts: Counter[tuple[str, int]], now: datetime | None = None) -> None:
@@ -45,8 +45,8 @@ def add_replies(session: Session, counts: Counter[tuple[str, int]], now: datetim
             for (s, w), n in sorted(counts.items())]  # one order in every worker: no deadlock
     if rows:
         stmt = upsert(session, RateWindow)
-        session.execute(stmt.on_conflict_do_update(index_elements=["sender", "window"],
-                                                   set_={"count": RateWindow.count + stmt.excluded["count"]}), rows)
+        many(session, stmt.on_conflict_do_update(index_elements=["sender", "window"],
+                                                 set_={"count": RateWindow.count + stmt.excluded["count"]}), rows)
 
 
 def add_usage(session: Session, counts: Counter[tuple[date, str, str]]) -> None:
@@ -54,8 +54,8 @@ def add_usage(session: Session, counts: Counter[tuple[date, str, str]]) -> None:
     rows = [{"day": d, "kind": k, "key": key, "count": n} for (d, k, key), n in sorted(counts.items())]
     if rows:
         stmt = upsert(session, UsageCount)
-        session.execute(stmt.on_conflict_do_update(index_elements=["day", "kind", "key"],
-                                                   set_={"count": UsageCount.count + stmt.excluded["count"]}), rows)
+        many(session, stmt.on_conflict_do_update(index_elements=["day", "kind", "key"],
+                                                 set_={"count": UsageCount.count + stmt.excluded["count"]}), rows)
 
 
 def purge(session: Session, older_than: timedelta, now: datetime | None = None) -> None:
@@ -63,6 +63,13 @@ def purge(session: Session, older_than: timedelta, now: datetime | None = None) 
     cutoff = (now or utcnow()) - older_than
     session.execute(delete(AnsweredMessage).where(AnsweredMessage.created_at < cutoff))
     session.execute(delete(RateWindow).where(RateWindow.created_at < cutoff))
+
+
+def many(session: Session, statement, rows: list[dict]) -> None:
+    """Run an INSERT for many rows as a few multi-row statements (SQLAlchemy's "insertmanyvalues",
+    which RETURNING turns on), not one statement per row: each statement lets other threads run, and
+    a batch of thousands one by one waits thousands of times for a busy request thread."""
+    session.execute(statement.returning(*statement.table.primary_key.columns), rows).all()
 
 
 def upsert(session: Session, model):

@@ -11,7 +11,7 @@ from typing import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .messages import upsert
+from .messages import many, upsert
 from .models import Sender, SimulatedSender, utcnow
 
 
@@ -25,8 +25,8 @@ def save_languages(session: Session, languages: Mapping[str, str], simulated: bo
     statement = upsert(session, model)
     statement = statement.on_conflict_do_update(index_elements=["id"], set_={
         "language": statement.excluded.language, "updated_at": statement.excluded.updated_at})
-    session.execute(statement, [{"id": sender, "language": language, "opted_out": False, "updated_at": now}
-                                for sender, language in sorted(languages.items())])  # one order: no deadlock
+    many(session, statement, [{"id": sender, "language": language, "opted_out": False, "updated_at": now}
+                              for sender, language in sorted(languages.items())])  # one order: no deadlock
 
 
 def save(session: Session, sender_id: str, change, simulated: bool = False) -> None:

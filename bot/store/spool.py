@@ -50,7 +50,9 @@ class Spool:
     def put(self, sender: str, simulated: bool, state: State) -> None:
         """Keep a sender's new state until it is written (OSError: the file cannot be written)."""
         with self._locked() as entries:
-            entries[_key(sender, simulated)] = tuple(state)
+            held = entries.get(_key(sender, simulated))  # a change sets what it says: merged with one spooled
+            entries[_key(sender, simulated)] = tuple(state) if held is None else tuple(
+                new if new is not None else old for new, old in zip(state, held))
             while len(entries) > KEEP:
                 entries.pop(next(iter(entries)))
 
