@@ -58,6 +58,13 @@ def test_spool_is_shared_between_workers(tmp_path):
     assert written == [("abc", False, ("es", True, True))] and not one.held("abc")
 
 
+def test_a_change_spooled_after_another_keeps_what_the_first_said(tmp_path):
+    spool = Spool(tmp_path / "spool.json")
+    spool.put("a" * 64, False, (None, True, None))  # STOP
+    spool.put("a" * 64, False, (None, None, True))  # then QUIET, before the database took the STOP
+    assert Spool(tmp_path / "spool.json").entries_now() == {("a" * 64, False): (None, True, True)}
+
+
 def test_an_older_spool_keeps_its_opt_outs_and_nothing_else(tmp_path):
     """A spool written before discreet choices were spooled held an opt-out alone."""
     (tmp_path / "spool.json").write_text('{"0:abc": true, "1:def": false}')
