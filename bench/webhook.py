@@ -445,7 +445,7 @@ def benchmark(args: argparse.Namespace, stack: ExitStack) -> None:
                   f"{summarize_stacks(args.py_spy)}")
     stop_server(bot)  # flush and close before reading its database and log
     print(f"bot log: {count_log(bot, 'last-resort')} last-resort replies, {count_log(bot, 'refused a webhook')} refused, "
-          f"{count_senders(database)} senders remembered")
+          f"{count_log(bot, 'database unavailable')} breaker openings, {count_senders(database)} senders remembered")
 
 
 def _interrupted(signum, frame) -> None:
