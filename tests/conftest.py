@@ -175,6 +175,14 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def clear_of_a_window_edge(seconds: float, window: int = 600) -> None:
+    """Wait, if need be, so that the next ``seconds`` fall in one reply-limit window (RATE_LIMIT_SECONDS):
+    a test that counts replies would see the count start again at 0 in the next one."""
+    left = window - time.time() % window
+    if left < seconds:
+        time.sleep(left + 0.5)
+
+
 def sign(url: str, params: dict, token: str = AUTH_TOKEN) -> str:
     """The X-Twilio-Signature Twilio would send for ``params`` posted to ``url``."""
     return RequestValidator(token).compute_signature(url, params)

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from bot.store import get_store
 from bot.store.models import AnsweredMessage, RateWindow, UsageCount
-from conftest import parse_twiml, post_signed
+from conftest import clear_of_a_window_edge, parse_twiml, post_signed
 
 
 def usage(app):
@@ -47,6 +47,7 @@ def test_reply_limit_per_sender(app_config):
     from bot import create_app
 
     app = create_app({**app_config, "RATE_LIMIT": 3})
+    clear_of_a_window_edge(10)
     client = app.test_client()
     replies = [post(client, "help", f"SM{i:032d}") for i in range(5)]
     assert all(replies[:3]) and replies[3:] == [None, None]

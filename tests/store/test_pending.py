@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot import create_app
 from bot.store.models import AnsweredMessage, RateWindow, UsageCount, utcnow
 from bot.store.pending import Pending
-from conftest import parse_twiml, post_signed
+from conftest import clear_of_a_window_edge, parse_twiml, post_signed
 
 
 def unstorable(app) -> str | None:
@@ -50,6 +50,7 @@ def test_the_reply_limit_holds_across_workers_when_one_row_is_refused(app_config
     """Two workers on one database; one holds a row the database refuses. A sender texting both
     gets no more replies than the limit, since the refusing worker's reply counts are written."""
     settings = {**app_config, "WRITE_BATCH_SECONDS": 3600, "RATE_LIMIT": 30}
+    clear_of_a_window_edge(30)
     workers = [create_app(settings), create_app(settings)]
     first = workers[0].extensions["store"]
     first.pending.remember("9" * 64, ("HOTLINE",), unstorable(workers[0]), silent=False, discreet=False)
