@@ -4,11 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-import requests
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
-from twilio.base.exceptions import TwilioException
 
 from .. import twilio_api
 from ..review import readiness
@@ -45,7 +43,7 @@ def _twilio_problems(config) -> tuple[list[str] | None, str]:
         rows = settings(number, find_service(client, number), base, None, None)
     except click.ClickException as exc:
         return None, exc.format_message()
-    except (TwilioException, requests.RequestException, OSError) as exc:
+    except (*twilio_api.FAILURES, OSError) as exc:
         return None, twilio_api.failure_in_words(exc)
     return [f"{s.owner} {s.problem()}" for s in rows if s.problem()], ""
 

@@ -2,7 +2,7 @@
 threads' lifetimes. Every database call goes through ``Store.guard`` (``breaker``): bounded in time,
 and skipped while the database is held to be down. The live table (``live_table.LiveTable``) and the
 senders' state (``live_senders.LiveSenders``) are the other halves: both held in memory, so a
-webhook's path makes no database call but a sender's changed choice.
+webhook's path makes no database call (a sender's changed choice is written by its own thread).
 """
 from __future__ import annotations
 

@@ -3,9 +3,9 @@ saved at once when a sender's choice changes (STOP, START, discreet), so a text 
 database call on its path.
 
 ``LiveSenders`` is the sender half of ``Store`` (``extension.py``), beside ``LiveTable``. A change
-the database cannot take waits in the spool file, which every worker reads into its memory on each
-round; a change the spool cannot take either (read-only or full disk) is logged once, loudly, and
-kept in memory until the database takes it.
+waits in the spool file until the database has it, and every worker reads the spool into its memory
+on each round; a change the spool cannot take (read-only or full disk) while the database cannot
+either is logged once, loudly, and kept in memory until the database takes it.
 """
 from __future__ import annotations
 
@@ -60,21 +60,20 @@ class LiveSenders:
         whatever the database does, then write it (bounded in time) and take it out of the spool;
         a change neither can take is kept in memory until the database takes it."""
         try:
-            self.spool.put(sender, simulated, tuple(change))
-            spooled = True
+            spooled = self.spool.put(sender, simulated, tuple(change))
         except OSError as exc:
-            spooled, why = False, exc
+            spooled, why = None, exc
         try:
             self.write(senders.save, sender, change, simulated)
         except SQLAlchemyError as exc:
             log.warning("could not save sender state (%s); spooled until the database is back", type(exc).__name__)
-            if not spooled:
+            if spooled is None:
                 self._owe(sender, simulated, change, why)
             return
         self.owed.pop((sender, simulated), None)
-        if spooled:
+        if spooled is not None:
             try:
-                self.spool.drop(sender, simulated)
+                self.spool.drop(sender, simulated, spooled)
             except OSError:
                 pass  # written again from the spool later: the same state
 

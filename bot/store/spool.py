@@ -1,6 +1,6 @@
-"""Sender changes (STOP, START, discreet, language) that could not be written to the database, kept
-in a small file in the instance folder until it is back, so that they survive a database outage and
-a worker restart.
+"""Sender changes (STOP, START, discreet, language), kept in a small file in the instance folder from
+the moment they are made until the database has them, so that they survive a database outage and
+a worker restart, and every worker of the machine holds them at its next round.
 
 Only the sender's keyed hash and the new state (language, opted out, discreet) are kept, never a
 number or a message. Every worker shares the file (under a lock) and reads the others' entries
@@ -47,19 +47,23 @@ class Spool:
         self._reload()
         return _key(sender, simulated) in self.entries
 
-    def put(self, sender: str, simulated: bool, state: State) -> None:
-        """Keep a sender's new state until it is written (OSError: the file cannot be written)."""
+    def put(self, sender: str, simulated: bool, state: State) -> State:
+        """Keep a sender's new state until it is written, merged with one spooled (a change sets what it
+        says); the entry as spooled (OSError: the file cannot be written)."""
         with self._locked() as entries:
-            held = entries.get(_key(sender, simulated))  # a change sets what it says: merged with one spooled
-            entries[_key(sender, simulated)] = tuple(state) if held is None else tuple(
+            held = entries.get(_key(sender, simulated))
+            entry = entries[_key(sender, simulated)] = tuple(state) if held is None else tuple(
                 new if new is not None else old for new, old in zip(state, held))
             while len(entries) > KEEP:
                 entries.pop(next(iter(entries)))
+        return entry
 
-    def drop(self, sender: str, simulated: bool = False) -> None:
-        """Forget a sender (their state was written)."""
+    def drop(self, sender: str, simulated: bool = False, written: State | None = None) -> None:
+        """Forget a sender (their state was written); with ``written``, only while the entry is still
+        that state (a change spooled meanwhile, by another worker too, stays)."""
         with self._locked() as entries:
-            entries.pop(_key(sender, simulated), None)
+            if written is None or entries.get(_key(sender, simulated)) == tuple(written):
+                entries.pop(_key(sender, simulated), None)
 
     def replay(self, write: Callable[[str, bool, State], None]) -> int:
         """Write every spooled state with ``write(sender, simulated, state)``; how many were written.

@@ -13,6 +13,7 @@ error text, which can carry it.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 import time
 from typing import Mapping
 
@@ -24,7 +25,7 @@ from .. import twilio_api
 from ..conversation import discreet
 from ..phones import sender_hash
 from ..store import get_store, textbacks
-from ..table.model import Table
+from ..table.model import TIMEZONE, Table
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 4.0  # the caller waits on the line meanwhile
@@ -47,8 +48,9 @@ def send(config: Mapping, table: Table, language: str, form: Mapping) -> str:
         return _refused("not offered to this caller", "refused: not offered")
     caller = sender_hash(form["From"], config["SENDER_HASH_KEY"].encode())
     now = time.time()
+    day = datetime.now(TIMEZONE).date().toordinal()  # the county's day: "today" as the caller hears it
     try:
-        get_store().write(textbacks.take, caller, int(now // 86400), int(now // 3600),
+        get_store().write(textbacks.take, caller, day, int(now // 3600),
                           config["TEXTBACK_PER_CALLER_PER_DAY"], config["TEXTBACK_PER_HOUR"])
     except textbacks.OverLimit as exc:
         if exc.limit == "caller":
