@@ -109,6 +109,6 @@ def _network_reason(exc: requests.RequestException) -> str:
         return "the TLS handshake failed (a certificate or a proxy in the way)"
     cause = exc.args[0] if exc.args else exc
     cause = getattr(cause, "reason", cause)  # urllib3's MaxRetryError holds the real error
-    while cause.__cause__ is not None:
+    while getattr(cause, "__cause__", None) is not None:  # the first argument may be plain words
         cause = cause.__cause__
-    return getattr(cause, "strerror", None) or type(cause).__name__
+    return getattr(cause, "strerror", None) or (cause if isinstance(cause, str) else type(cause).__name__)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from bot import create_app, twilio_api
 
@@ -58,3 +59,9 @@ def test_auth_token_used_without_a_key_pair(fake_twilio):
     client = twilio_api.client({"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": "tok", "TWILIO_API_BASE_URL": base})
     client.api.v2010.accounts(SID).fetch()
     assert seen[0]["auth"] == f"{SID}:tok"
+
+
+@pytest.mark.parametrize("error", [requests.ConnectionError("boom"), requests.exceptions.InvalidURL("bad url")])
+def test_a_failure_given_in_plain_words_is_said_in_one_line(error):
+    said = twilio_api.failure_in_words(error)
+    assert "could not be reached" in said and "\n" not in said

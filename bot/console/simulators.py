@@ -54,7 +54,7 @@ def sms():
     form = SmsForm()
     if snapshot:
         form.language.choices += [SelectChoice(c, l.name) for c, l in snapshot.table.languages.items()]
-    history = _json_list(form.history.data)[-HISTORY:]
+    history = _texts(form.history.data)[-HISTORY:]
     if form.validate_on_submit():
         outcome = inbox.receive(get_store(), current_app.config["SENDER_HASH_KEY"], f"console:{current_user.id}",
                                 form.body.data or "", language=form.language.data or None, simulated=True)
@@ -144,3 +144,9 @@ def _json_list(text: str | None) -> list:
     except ValueError:
         return []
     return value if isinstance(value, list) else []
+
+
+def _texts(text: str | None) -> list[dict]:
+    """The SMS simulator's history from its form field: only entries with a text and a list of topics."""
+    return [entry for entry in _json_list(text) if isinstance(entry, dict) and isinstance(entry.get("text"), str)
+            and isinstance(entry.get("topics", []), list)]

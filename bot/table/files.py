@@ -41,8 +41,10 @@ def parse_yaml(text: str, name: str) -> object:
             raise TooLarge(f"{name} uses a YAML alias (*name); write each part out instead")
     try:
         return yaml.load(text, Loader=LOADER)
-    except ValueError:  # Python reads no integer of more than 4,300 digits
-        raise UnreadableValue(f"a number in {name} has thousands of digits; the table's numbers are small") from None
+    except ValueError as exc:  # Python reads no integer of more than 4,300 digits; nor a 30 February
+        if "digits" in str(exc):
+            raise UnreadableValue(f"a number in {name} has thousands of digits; the table's numbers are small") from None
+        raise UnreadableValue(f"{name}: a value cannot be read ({exc})") from None
 
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "data"  # whose comment headers exports keep

@@ -103,6 +103,8 @@ def _languages(c: Checker) -> dict[str, Language]:
                                     topic_most)
         except KeyError as exc:
             c.fail(f, code, f"needs name, max_segments, voice and speech ({exc})")
+        except TypeError:
+            c.fail(f, code, "switch and hints are lists of words")
     if not doc:
         c.fail("languages.yaml", "(file)", "lists no language")
     return result

@@ -132,3 +132,9 @@ def test_the_longest_code_loads_and_the_reply_limit_holds_on_two_workers(runner,
         assert connection.execute(text("SELECT count(*) FROM answered_message WHERE language = 'hmn-abcd'")
                                   ).scalar() == 45
     engine.dispose()
+
+
+def test_switch_words_that_are_not_a_list_are_a_clear_error(runner, data_copy):
+    edit(data_copy / "languages.yaml", "  switch: [english", "  switch: 5\n  old_switch: [english")
+    result = runner.invoke(args=["load-data", str(data_copy), "--yes"])
+    assert result.exit_code != 0 and "switch and hints are lists" in result.output

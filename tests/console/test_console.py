@@ -199,3 +199,9 @@ def test_call_simulator_names_lines_not_keys(app, login):
     tree = client.get("/console/call").get_data(as_text=True).split('class="tree"')[1]
     assert "Menu (Español)" in tree and "<kbd>5</kbd> the numbers by text" in tree  # languages, actions in words
     assert "the call is connected to " + chest.name["en"] in html.unescape(press(client, ["2"], key="3"))
+
+
+def test_sms_simulator_history_that_is_not_its_own_is_left_out(login):
+    client = login()
+    page = send_sms(client, "help", history='[{"text": "hi", "topics": 5, "lang": "en"}, 7, {"topics": []}]')
+    assert "(209) 948-1911" in page

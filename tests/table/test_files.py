@@ -1,7 +1,7 @@
 """Limits on the table's files: size and YAML aliases, with clear messages, in load-data and the console."""
 import pytest
 
-from bot.table.files import MAX_FILE_BYTES, TooLarge, parse_yaml, read_docs
+from bot.table.files import MAX_FILE_BYTES, TooLarge, UnreadableValue, parse_yaml, read_docs
 from bot.table.load import DataError
 from conftest import csrf_token
 
@@ -61,3 +61,9 @@ def test_a_number_of_100000_digits_is_a_clear_problem(tmp_path):
     (folder / "menu.yaml").write_text((folder / "menu.yaml").read_text() + "\nlimit: " + "9" * 100_000 + "\n")
     with pytest.raises(DataError, match="menu.yaml: \\(file\\): cannot be read: a number in menu.yaml has thousands"):
         read_docs(folder)
+
+
+def test_an_impossible_date_is_said_as_such_not_as_a_long_number():
+    with pytest.raises(UnreadableValue) as refused:
+        parse_yaml("last_verified: 2024-02-30\n", "resources.yaml")
+    assert "digits" not in str(refused.value) and "resources.yaml" in str(refused.value)
