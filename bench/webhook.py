@@ -262,8 +262,32 @@ def check_baseline(server: Server, signed_for: str) -> None:
         raise SetupError(f"{server.name} answered {status}:\n{body[:500]}")
 
 
-def run_wrk(url: str, requests_file: Path, seconds: int, args: argparse.Namespace) -> Run:
-    """One wrk run against ``url`` with the requests in ``requests_file``; its BENCH summary."""
+def cpu_seconds(server: Server) -> float:
+    """CPU seconds used so far by a server's gunicorn master and workers (0 where /proc cannot tell)."""
+    pids, total = [server.proc.pid], 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rpartition(")")[2].split()[1]) == server.proc.pid:
+                pids.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def run_wrk(url: str, requests_file: Path, seconds: int, args: argparse.Namespace,
+            server: Server | None = None) -> Run:
+    """One wrk run against ``url`` with the requests in ``requests_file``; its BENCH summary.
+
+    With ``server``, the summary also holds ``cpu_ms``: the server's CPU milliseconds per request,
+    which a busy neighbour on a shared machine skews far less than requests per second.
+    """
+    cpu_before = cpu_seconds(server) if server else 0.0
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "5s",
                "-s", str(BENCH / "requests.lua"), url, "--", str(requests_file), str(args.threads)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
@@ -271,6 +295,8 @@ def run_wrk(url: str, requests_file: Path, seconds: int, args: argparse.Namespac
     if done.returncode != 0 or line is None:
         raise SetupError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     fields = {k: float(v) for k, v in re.findall(r"(\w+)=([-\d.]+)", line)}
+    if server and fields.get("requests"):
+        fields["cpu_ms"] = (cpu_seconds(server) - cpu_before) * 1000 / fields["requests"]
     return Run(fields["requests"] / (fields["duration_us"] / 1e6), fields["p50_us"] / 1000,
                fields["p99_us"] / 1000, fields)
 
@@ -296,7 +322,8 @@ def median_run(runs: list[Run]) -> Run:
                 "err_write", "err_status", "err_timeout")
     return Run(statistics.median(r.requests_per_s for r in runs), statistics.median(r.p50_ms for r in runs),
                statistics.median(r.p99_ms for r in runs),
-               {k: sum(r.fields[k] for r in runs) for k in counters})
+               {**{k: sum(r.fields[k] for r in runs) for k in counters},
+                "cpu_ms": statistics.median(r.fields.get("cpu_ms", 0.0) for r in runs)})
 
 
 def revision() -> str:
@@ -354,17 +381,18 @@ def report(runs: dict[str, Run], args: argparse.Namespace) -> None:
           f"{args.duration} s x {args.rounds} round(s) (medians), {os.cpu_count()} CPUs, "
           f"commit {revision()}, load average at start {args.load_at_start:.2f}\n")
     print(f"{'':12}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'non-2xx':>9}"
-          f"{'no <Message>':>14}{'socket errors':>15}")
+          f"{'no <Message>':>14}{'socket errors':>15}{'CPU ms/req':>12}")
     for name, run in runs.items():
         f = run.fields
         errors = f["err_connect"] + f["err_read"] + f["err_write"] + f["err_timeout"]
         print(f"{name:12}{run.requests_per_s:>10.0f}{run.p50_ms:>9.1f}{run.p99_ms:>9.1f}{f['requests']:>10.0f}"
-              f"{f['non2xx']:>9.0f}{f['nomessage']:>14.0f}{errors:>15.0f}")
+              f"{f['non2xx']:>9.0f}{f['nomessage']:>14.0f}{errors:>15.0f}{f['cpu_ms']:>12.2f}")
     bot = runs["bot"]
     print()
     for name in args.baselines:
         ratio, target = bot.requests_per_s / runs[name].requests_per_s, TARGET_RATIO[name]
-        print(f"ratio bot/{name}: {ratio:.2f}  (target >= {target}: {'met' if ratio >= target else 'MISSED'})")
+        print(f"ratio bot/{name}: {ratio:.2f}  (target >= {target}: {'met' if ratio >= target else 'MISSED'}; "
+              f"{name}'s CPU per request over the bot's: {runs[name].fields['cpu_ms'] / bot.fields['cpu_ms']:.2f})")
     print(f"bot p99: {bot.p99_ms:.1f} ms  (target <= {TARGET_P99_MS:.0f} ms at {args.connections} connections: "
           f"{'met' if bot.p99_ms <= TARGET_P99_MS else 'MISSED'})")
     if bot.fields["wrapped_threads"]:
@@ -431,10 +459,11 @@ def benchmark(args: argparse.Namespace, stack: ExitStack) -> None:
             if args.py_spy and name == "bot" and i == 0:
                 spy = start_py_spy(bot, args.py_spy, max(args.duration - 2, 1))
                 stack.callback(stop_process, spy)
-            run = run_wrk(server.sms_url, path, args.duration, args)
+            run = run_wrk(server.sms_url, path, args.duration, args, server)
             results[name].append(run)
             print(f"round {i + 1}: {server.name:10} {run.requests_per_s:8.0f} req/s  p50 {run.p50_ms:5.1f} ms  "
-                  f"p99 {run.p99_ms:5.1f} ms  non-2xx {run.fields['non2xx']:.0f}")
+                  f"p99 {run.p99_ms:5.1f} ms  CPU {run.fields.get('cpu_ms', 0):.2f} ms/request  "
+                  f"non-2xx {run.fields['non2xx']:.0f}")
     report({name: median_run(runs) for name, runs in results.items()}, args)
     if spy:
         _, errors = spy.communicate(timeout=60)

@@ -34,18 +34,30 @@ if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # a process that ends takes its 
     atexit.register(lambda: multiprocess.mark_process_dead(os.getpid()))
 
 
+_labelled: dict[tuple, object] = {}  # (metric, label values) -> the metric's child; the label sets are closed
+
+
+def labelled(metric, *values: str):
+    """``metric.labels(*values)``, looked up once per label values (``labels`` takes a lock and checks
+    its arguments on every call, and every text counts several)."""
+    child = _labelled.get((metric, values))
+    if child is None:
+        child = _labelled[metric, values] = metric.labels(*values)
+    return child
+
+
 def usage(kind: str, keys: tuple[str, ...]) -> None:
     """Count a usage of real traffic (``store.pending``'s kinds) in the metrics that show it."""
     if kind == "topic":
         for key in keys:
-            TOPICS.labels(key).inc()
+            labelled(TOPICS, key).inc()
     elif kind == "unmatched":
-        TOPICS.labels("unmatched").inc()
+        labelled(TOPICS, "unmatched").inc()
     elif kind == "language":
         for key in keys:
-            LANGUAGES.labels(key).inc()
+            labelled(LANGUAGES, key).inc()
     elif kind == "call":
         CALLS.inc()
     elif kind == "connected":
         for key in keys:
-            CONNECTED.labels(key).inc()
+            labelled(CONNECTED, key).inc()

@@ -28,8 +28,10 @@ class RequestSecureSessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session, response) -> None:
-        """An empty session nothing read or changed writes no cookie and no header: skip the cookie settings."""
-        if session or session.modified or session.accessed:
+        """An empty session that nothing changed, on a request that brought no cookie, writes no cookie
+        and no header: skip the cookie settings. (Flask-Login reads the session after every request,
+        which would add ``Vary: Cookie`` to every webhook reply; the console's pages are ``no-store``.)"""
+        if session or session.modified or (session.accessed and "HTTP_COOKIE" in request.environ):
             super().save_session(app, session, response)
 
 

@@ -135,15 +135,13 @@ def _again(snapshot: Snapshot, earlier: dict, budget: bool = True) -> texting.Ou
 
 def _worth_saving(old: texting.SenderState, new: texting.SenderState, default: str) -> bool:
     """True when the new state answers differently: a new sender in the default language is no news."""
-    return replace(old, language=old.language or default) != replace(new, language=new.language or default)
+    return ((old.language or default) != (new.language or default) or old.opted_out != new.opted_out
+            or old.discreet != new.discreet)
 
 
 def _count(store: Store, outcome: texting.Outcome) -> None:
     """Usage: the topics (or "unmatched") and the language of a real text that was answered."""
     if outcome.body is None:
         return
-    if outcome.topics:
-        store.pending.count("topic", *outcome.topics)
-    else:
-        store.pending.count("unmatched", "text")
-    store.pending.count("language", outcome.language)
+    store.pending.count_uses({"topic": outcome.topics, "language": (outcome.language,)} if outcome.topics
+                             else {"unmatched": ("text",), "language": (outcome.language,)})

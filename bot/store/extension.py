@@ -63,7 +63,7 @@ class Store(LiveTable, LiveSenders):
                                self.memory.written)
         self.sender_seconds = app.config["SENDER_REFRESH_SECONDS"]
         self.reply_limit, self.window_seconds = app.config["RATE_LIMIT"], app.config["RATE_LIMIT_SECONDS"]
-        self.sender_rounds = Builder(self._sender_round, max(self.sender_seconds, 0.2))
+        self.sender_rounds = Builder(self._sender_round, max(self.sender_seconds, 0.2), "sender-rounds")
         self.round_lock = threading.Lock()  # one sender round at a time: in the background or on a text
         self.sender_writer = ThreadPoolExecutor(1, "sender-write")  # one: a sender's changes are written in order
         self._snapshot: Snapshot | None = None

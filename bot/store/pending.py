@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import time
 import weakref
@@ -50,6 +51,7 @@ class Pending:
         self.lock = threading.Lock()
         self.purged = 0.0
         self.timer: threading.Thread | None = None
+        self.timer_pid = 0  # the process the timer runs in (a forked worker starts its own)
         self.stopped = threading.Event()
         self.failures = RepeatedFailure(log, "pending counts not written", "pending counts written")
         ref = weakref.ref(self)
@@ -57,10 +59,17 @@ class Pending:
 
     def count(self, kind: str, *keys: str) -> None:
         """Count one use of each key of ``kind`` today."""
+        self.count_uses({kind: keys})
+
+    def count_uses(self, uses: dict[str, tuple[str, ...]]) -> None:
+        """Count one use of each key of each kind today (kind -> keys), under one lock."""
         today = datetime.now(TIMEZONE).date()
         with self.lock:
-            self.usage.update((today, kind, key) for key in keys)
-        metrics.usage(kind, keys)
+            for kind, keys in uses.items():
+                for key in keys:
+                    self.usage[today, kind, key] += 1
+        for kind, keys in uses.items():
+            metrics.usage(kind, keys)
         self._maybe_flush()
 
     def remember(self, sid: str, topics: tuple[str, ...], language: str, silent: bool, discreet: bool = False) -> None:
@@ -190,14 +199,21 @@ class Pending:
         request's path (a request never waits for a batch)."""
         if self.flush_seconds <= 0:
             self.flush()
-        elif not self.stopped.is_set() and (self.timer is None or not self.timer.is_alive()):
-            self.timer = threading.Thread(target=self._tick, daemon=True, name="pending-flush")
-            self.timer.start()
+        elif self.timer_pid != os.getpid() and not self.stopped.is_set():
+            with self.lock:
+                if self.timer_pid != os.getpid():
+                    self.timer = threading.Thread(target=self._tick, daemon=True, name="pending-flush")
+                    self.timer.start()
+                    self.timer_pid = os.getpid()
 
     def _tick(self) -> None:
-        """Flush every ``flush_seconds`` in the background, until ``close``."""
+        """Flush every ``flush_seconds`` in the background, until ``close``; an error is logged and the
+        next flush tries again."""
         while not self.stopped.wait(self.flush_seconds):
-            self.flush()
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 - the timer must survive anything
+                log.exception("pending counts: the flush failed; trying again")
 
     def close(self) -> None:
         """Stop the timer and write what is pending (for a clean shutdown)."""

@@ -119,11 +119,12 @@ class SenderMemory:
         now = now or utcnow()
         with self.lock:
             for row in changes["senders"]:
-                key = (row["id"], row["simulated"])
-                if key in self.changed and _aware(row["updated_at"]) < self.changed[key]:
-                    continue  # read before this worker's own newer change was written
-                self.changed.pop(key, None)
-                self._hold(key, Remembered(row["language"], row["opted_out"], row["discreet"]))
+                key = (row.id, row.simulated)
+                if key in self.changed:
+                    if _aware(row.updated_at) < self.changed[key]:
+                        continue  # read before this worker's own newer change was written
+                    del self.changed[key]
+                self._hold(key, Remembered(row.language, row.opted_out, row.discreet))
             for sid, *answer in changes["answers"]:  # held from when it was read, for the retention
                 self.answers.setdefault(sid, (*answer, changes["read_at"]))
             if answers:

@@ -137,23 +137,24 @@ def _save(folder: Path | None, key: str, model: Model) -> None:
 class Builder:
     """A daemon thread that calls ``step`` every ``seconds`` (the table check and any training)."""
 
-    def __init__(self, step: Callable[[], None], seconds: float):
-        """Remember what to run; the thread starts on the first ``ensure``."""
-        self.step, self.seconds = step, seconds
+    def __init__(self, step: Callable[[], None], seconds: float, name: str = "table-snapshots"):
+        """Remember what to run; the thread (``name``) starts on the first ``ensure``."""
+        self.step, self.seconds, self.name = step, seconds, name
         self.thread: threading.Thread | None = None
         self.pid = 0
         self.lock = threading.Lock()
         self.stopped = threading.Event()
 
     def ensure(self) -> None:
-        """Start the thread in this process if it is not running (a forked worker starts its own)."""
-        if self.stopped.is_set() or (self.thread is not None and self.pid == os.getpid() and self.thread.is_alive()):
+        """Start the thread in this process if it is not running (a forked worker starts its own). Its
+        loop outlives any error, so only a fork loses it: the process id tells, for every text."""
+        if self.pid == os.getpid() or self.stopped.is_set():
             return
         with self.lock:
-            if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
-                self.pid = os.getpid()
-                self.thread = threading.Thread(target=self._run, name="table-snapshots", daemon=True)
+            if self.pid != os.getpid():
+                self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self.thread.start()
+                self.pid = os.getpid()
 
     def _run(self) -> None:
         """Run ``step`` until ``stop``; an error is logged and the next round tries again."""

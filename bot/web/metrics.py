@@ -60,6 +60,6 @@ def _count(response):
     started = request.environ.get(STARTED)
     if started is not None and request.url_rule is not None:
         rule = request.url_rule.rule
-        metrics.WEBHOOKS.labels(rule, str(response.status_code)).inc()
-        metrics.LATENCY.labels(rule).observe(time.perf_counter() - started)
+        metrics.labelled(metrics.WEBHOOKS, rule, str(response.status_code)).inc()
+        metrics.labelled(metrics.LATENCY, rule).observe(time.perf_counter() - started)
     return response

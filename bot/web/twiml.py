@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, current_app
 from markupsafe import Markup, escape
 
+CONTENT_TYPE = "text/xml; charset=utf-8"  # what mimetype="text/xml" makes, without working it out per reply
 MARK = "\x00"  # stands for the one value in a template split once (no XML text can hold it)
 
 
@@ -11,7 +12,7 @@ def twiml(template: str, **context) -> Response:
     """The template ``twiml/<template>`` as a text/xml response (no context processors: a webhook
     needs none of the console's, such as the signed-in user)."""
     xml = current_app.jinja_env.get_template(f"twiml/{template}").render(**context)
-    return Response(xml, mimetype="text/xml")
+    return Response(xml, content_type=CONTENT_TYPE)
 
 
 def twiml_around(template: str, name: str, value: str | None) -> Response:
@@ -22,7 +23,7 @@ def twiml_around(template: str, name: str, value: str | None) -> Response:
     parts = _split(template, name)
     if parts is None:  # the value is not one plain insertion (or templates reload): render it
         return twiml(template, **{name: value})
-    return Response(f"{parts[0]}{escape(value)}{parts[1]}", mimetype="text/xml")
+    return Response(f"{parts[0]}{escape(value)}{parts[1]}", content_type=CONTENT_TYPE)
 
 
 def _split(template: str, name: str) -> tuple[str, str] | None:

@@ -2,6 +2,7 @@
 worker knew (spooled changes too), and two workers' batches never take each other for a dead database."""
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 from sqlalchemy.exc import OperationalError
 
@@ -159,10 +160,10 @@ def test_a_row_read_before_a_change_made_here_does_not_undo_it():
     def read(rows):
         return lambda fn, *args: {"read_at": utcnow(), "senders": rows, "answers": [], "replies": {}}
 
-    row = {"id": "a" * 64, "simulated": False, "language": "es", "opted_out": False, "discreet": False}
-    memory.refresh(read([{**row, "updated_at": now - timedelta(seconds=1)}]), None)
+    row = SimpleNamespace(id="a" * 64, simulated=False, language="es", opted_out=False, discreet=False)
+    memory.refresh(read([SimpleNamespace(**vars(row), updated_at=now - timedelta(seconds=1))]), None)
     assert memory.state("a" * 64) == Remembered(None, True, False)
-    memory.refresh(read([{**row, "updated_at": now + timedelta(seconds=1)}]), None)  # a START written later
+    memory.refresh(read([SimpleNamespace(**vars(row), updated_at=now + timedelta(seconds=1))]), None)  # a START later
     assert memory.state("a" * 64) == Remembered("es", False, False)
 
 

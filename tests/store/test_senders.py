@@ -4,9 +4,9 @@ from bot.store import senders
 
 def state(store, sender, simulated=False):
     """(language, opted_out) of a sender as a worker reads what changed (None, None: no row)."""
-    rows = {(r["id"], r["simulated"]): r for r in store.read(senders.changed_since, None)}
+    rows = {(r.id, r.simulated): r for r in store.read(senders.changed_since, None)}
     row = rows.get((sender, simulated))
-    return (row["language"], row["opted_out"]) if row else (None, None)
+    return (row.language, row.opted_out) if row else (None, None)
 
 
 def test_languages_are_written_in_one_statement_and_keep_opt_outs(app):
@@ -24,5 +24,5 @@ def test_a_change_writes_only_what_it_says(app):
     store = app.extensions["store"]
     store.write(senders.save, "d" * 64, ("es", False, True))
     store.write(senders.save, "d" * 64, (None, True, None))  # a STOP alone
-    rows = {r["id"]: r for r in store.read(senders.changed_since, None)}
-    assert (rows["d" * 64]["language"], rows["d" * 64]["opted_out"], rows["d" * 64]["discreet"]) == ("es", True, True)
+    rows = {r.id: r for r in store.read(senders.changed_since, None)}
+    assert (rows["d" * 64].language, rows["d" * 64].opted_out, rows["d" * 64].discreet) == ("es", True, True)
