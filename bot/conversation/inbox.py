@@ -105,7 +105,9 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
     else:
         store.unknown_senders.succeeded()
         state = texting.SenderState(held.language, held.opted_out, held.discreet)
-    state = replace(state, language=store.pending.language(sender, simulated) or state.language)
+    pending = store.pending.language(sender, simulated)
+    if pending and pending != state.language:
+        state = replace(state, language=pending)
     return Known(None, state, store.replies(sender, window) if window is not None else 0, held is None)
 
 

@@ -12,6 +12,7 @@ import logging
 import os
 import pickle
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,12 +158,17 @@ class Builder:
                 self.pid = os.getpid()
 
     def _run(self) -> None:
-        """Run ``step`` until ``stop``; an error is logged and the next round tries again."""
-        while not self.stopped.wait(self.seconds):
+        """Run ``step`` every ``seconds`` from the start of one to the start of the next (a slow step
+        does not stretch the period), until ``stop``; an error is logged and the next round tries again."""
+        due = time.monotonic() + self.seconds
+        while not self.stopped.wait(max(due - time.monotonic(), 0.0)):
             try:
                 self.step()
             except Exception:  # noqa: BLE001 - the thread must survive anything
-                log.exception("building the table snapshot failed; trying again")
+                log.exception("%s: a round failed; trying again", self.name)
+            due += self.seconds
+            if due < time.monotonic():  # a step longer than the period: a whole period's rest after it
+                due = time.monotonic() + self.seconds
 
     def stop(self) -> None:
         """End the thread after the round it is in (for a clean shutdown)."""

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot import create_app
-from conftest import STAFF_PASSWORD
+from conftest import STAFF_PASSWORD, post_signed
 
 LAN = "http://192.168.1.20:5000"
 
@@ -115,3 +115,15 @@ def test_setting_from_the_environment(monkeypatch, value, expected):
     app = Flask(__name__)
     configure(app, {})
     assert app.config["SESSION_COOKIE_SECURE"] is expected
+
+
+def test_a_webhook_reply_carries_no_session_header(make):
+    """A signed text (no cookie comes with it) gets neither a cookie nor Vary: Cookie, though Flask-Login
+    reads the session after every request; a signed-in page still varies by the cookie."""
+    app = make(None)
+    client = app.test_client()
+    response = post_signed(client, "/sms", {"From": "+12095550111", "Body": "help", "MessageSid": "SM" + "3" * 32})
+    assert response.status_code == 200
+    assert "Vary" not in response.headers and "Set-Cookie" not in response.headers
+    sign_in(client, LAN, add(app))
+    assert "Cookie" in client.get("/console/", base_url=LAN).headers.get("Vary", "")
