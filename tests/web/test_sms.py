@@ -158,7 +158,7 @@ def test_internal_error_gets_the_last_resort_reply(client, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.conversation.texting.answer", broken)
+    monkeypatch.setattr("bot.conversation.remembered_answers.answer", broken)  # what inbox asks for the answer
     root = parse_twiml(post_signed(client, "/sms", {"From": "+12095550100", "Body": "help"}))
     reply = root.find("Message").text
     assert "(888) 373-7888" in reply and "Call 911" in reply
