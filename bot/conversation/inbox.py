@@ -54,7 +54,8 @@ def receive(store: Store, hash_key: str, number: str, body: str, opt_out_type: s
     known = _known(store, sender, sid, window if limit and not simulated else None, simulated)
     if known.earlier is not None:  # Twilio retried: the same answer again, counted once
         return _again(snapshot, known.earlier, budget)
-    outcome = remembered_answers.answer(snapshot, body, known.state, opt_out_type, language, budget)
+    outcome = remembered_answers.answer(snapshot.table, snapshot.understander, body, known.state, opt_out_type,
+                                        language, budget)
     if sender and known.unknown:  # only what the text itself chose is kept, never the discreet default
         chosen = _chosen(snapshot, body, opt_out_type, language, budget)
         if chosen != (None, None, None):  # STOP, START, QUIET, NORMAL, "he reads my texts" during an outage

@@ -11,26 +11,27 @@ from __future__ import annotations
 import weakref
 
 from . import texting
-from ..store import Snapshot
+from ..table.model import Table
 from ..text import REMEMBERED_LENGTH
+from ..understanding.matching import Matcher
 
 REMEMBERED_ANSWERS = 4096  # per snapshot: the oldest goes first
 _BY_UNDERSTANDER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # understander -> (table, answers)
 
 
-def answer(snapshot: Snapshot, text: str, state: texting.SenderState, opt_out_type: str = "",
+def answer(table: Table, understander: Matcher, text: str, state: texting.SenderState, opt_out_type: str = "",
            language: str | None = None, budget: bool = True) -> texting.Outcome:
-    """``texting.answer`` with the snapshot's table and understander, remembered for a short text."""
+    """``texting.answer``, remembered for a short text (per understander and the table it reads)."""
     if len(text) > REMEMBERED_LENGTH:
-        return texting.answer(snapshot.table, snapshot.understander, text, state, opt_out_type, language, budget)
-    held = _BY_UNDERSTANDER.get(snapshot.understander)
-    if held is None or held[0] is not snapshot.table:  # the values hold the table, never the understander
-        held = _BY_UNDERSTANDER[snapshot.understander] = (snapshot.table, {})
+        return texting.answer(table, understander, text, state, opt_out_type, language, budget)
+    held = _BY_UNDERSTANDER.get(understander)
+    if held is None or held[0] is not table:  # the values hold the table, never the understander
+        held = _BY_UNDERSTANDER[understander] = (table, {})
     answers = held[1]
     key = (text, state, opt_out_type, language, budget)
     outcome = answers.get(key)
     if outcome is None:
-        outcome = texting.answer(snapshot.table, snapshot.understander, text, state, opt_out_type, language, budget)
+        outcome = texting.answer(table, understander, text, state, opt_out_type, language, budget)
         if len(answers) >= REMEMBERED_ANSWERS:
             answers.pop(next(iter(answers), None), None)
         answers[key] = outcome

@@ -4,10 +4,9 @@ from dataclasses import replace
 
 from bot.conversation import remembered_answers, texting
 from bot.conversation.texting import SenderState
-from bot.store import Snapshot
 
 
-def snapshot_of(app) -> Snapshot:
+def snapshot_of(app):
     """The app's current table snapshot."""
     return app.extensions["store"].snapshot()
 
@@ -16,26 +15,26 @@ def test_a_short_text_is_answered_as_worked_out_and_remembered(app):
     snapshot = snapshot_of(app)
     for text, state in (("help", SenderState()), ("ayuda", SenderState(discreet=True)), ("STOP", SenderState()),
                         ("hi", SenderState(language="es")), ("?", SenderState(opted_out=True))):
-        first = remembered_answers.answer(snapshot, text, state)
+        first = remembered_answers.answer(snapshot.table, snapshot.understander, text, state)
         assert first == texting.answer(snapshot.table, snapshot.understander, text, state)
-        assert remembered_answers.answer(snapshot, text, state) is first  # not worked out again
-    assert remembered_answers.answer(snapshot, "help", SenderState(discreet=True)).body != \
-        remembered_answers.answer(snapshot, "help", SenderState()).body  # the state is part of what is remembered
+        assert remembered_answers.answer(snapshot.table, snapshot.understander, text, state) is first  # not worked out again
+    assert remembered_answers.answer(snapshot.table, snapshot.understander, "help", SenderState(discreet=True)).body != \
+        remembered_answers.answer(snapshot.table, snapshot.understander, "help", SenderState()).body  # the state is part of what is remembered
 
 
 def test_a_long_text_is_kept_nowhere(app):
     snapshot = snapshot_of(app)
     story = "my boss keeps my passport and says I owe him money for the trip here"
-    remembered_answers.answer(snapshot, story, SenderState())
+    remembered_answers.answer(snapshot.table, snapshot.understander, story, SenderState())
     held = remembered_answers._BY_UNDERSTANDER.get(snapshot.understander, (None, {}))[1]
     assert all(story not in key for key in held)
 
 
 def test_another_table_with_the_same_understander_starts_afresh(app):
     snapshot = snapshot_of(app)
-    before = remembered_answers.answer(snapshot, "help", SenderState()).body
+    before = remembered_answers.answer(snapshot.table, snapshot.understander, "help", SenderState()).body
     key, resource = next((k, r) for k, r in snapshot.table.resources.items() if r.phone.endswith("9481911"))
     table = replace(snapshot.table, resources={**snapshot.table.resources, key: replace(resource, phone="+12095550123")},
                     memo={})  # a table of its own, as a load makes one
-    after = remembered_answers.answer(replace(snapshot, table=table), "help", SenderState()).body
+    after = remembered_answers.answer(table, snapshot.understander, "help", SenderState()).body
     assert "(209) 948-1911" in before and "(209) 555-0123" in after and "948-1911" not in after
