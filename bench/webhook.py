@@ -267,7 +267,8 @@ def cpu_seconds(server: Server) -> float:
     pids, total = [server.proc.pid], 0.0
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rpartition(")")[2].split()[1]) == server.proc.pid:
+            parent = int((entry / "stat").read_text().rpartition(")")[2].split()[1]) if entry.name.isdigit() else 0
+            if parent == server.proc.pid:
                 pids.append(int(entry.name))
         except (OSError, ValueError, IndexError):
             continue
@@ -391,8 +392,9 @@ def report(runs: dict[str, Run], args: argparse.Namespace) -> None:
     print()
     for name in args.baselines:
         ratio, target = bot.requests_per_s / runs[name].requests_per_s, TARGET_RATIO[name]
-        print(f"ratio bot/{name}: {ratio:.2f}  (target >= {target}: {'met' if ratio >= target else 'MISSED'}; "
-              f"{name}'s CPU per request over the bot's: {runs[name].fields['cpu_ms'] / bot.fields['cpu_ms']:.2f})")
+        cpu = (f"; {name}'s CPU per request over the bot's: {runs[name].fields['cpu_ms'] / bot.fields['cpu_ms']:.2f}"
+               if bot.fields["cpu_ms"] > 0 else "")  # 0: no /proc to read it from
+        print(f"ratio bot/{name}: {ratio:.2f}  (target >= {target}: {'met' if ratio >= target else 'MISSED'}{cpu})")
     print(f"bot p99: {bot.p99_ms:.1f} ms  (target <= {TARGET_P99_MS:.0f} ms at {args.connections} connections: "
           f"{'met' if bot.p99_ms <= TARGET_P99_MS else 'MISSED'})")
     if bot.fields["wrapped_threads"]:

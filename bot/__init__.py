@@ -32,12 +32,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app, csrf)
     console.init_app(app)
     commands.init_app(app)
-    if not app.testing:
-        gc.freeze()  # see below
+    if not app.testing:  # tests build many apps in one process: left as they are
+        _freeze_start_up()
     return app
 
 
-# Why gc.freeze(): what start-up made (modules, the table, the models, about 180,000 objects) lives as
-# long as the process, yet every full collection walked all of it, holding up each request behind it
-# for 130-170 ms (bench/profile_sms.py, docs/bench.md). Frozen, a full collection walks only what
-# came since, in a few milliseconds. Tests build many apps in one process and are left as they are.
+def _freeze_start_up() -> None:
+    """Keep what start-up made out of the garbage collector's full collections.
+
+    Modules, the table and the models (about 180,000 objects) live as long as the process, yet every
+    full collection walked all of them and held up the request behind it for 130-170 ms
+    (docs/bench.md, third pass); frozen, a full collection walks only what came since.
+    """
+    gc.freeze()
