@@ -52,9 +52,9 @@ def answer(table: Table, matcher: Matcher, text: str, state: SenderState,
                        lang, topics)
     if state.opted_out:
         return Outcome(None, state, state.language or table.default_language)
-    match = matcher.match(text)
-    keyword = discreet_replies.keyword_language(table, text)  # DISCRETO answers in Spanish
-    turned = discreet_replies.turned(table, text, keyword)  # the card's keyword ("discreto por favor") or NORMAL
+    match = matcher.match(whole)  # each reads the normalized text: a long one is normalized once
+    keyword = discreet_replies.keyword_language(table, whole)  # DISCRETO answers in Spanish
+    turned = discreet_replies.turned(table, whole, keyword)  # the card's keyword ("discreto por favor") or NORMAL
     if turned is None and match.watched:  # "my bf goes thru my phone": discreet from this reply on
         turned = True
     if turned is not None:

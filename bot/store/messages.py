@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .bulk_upsert import upsert_many
 from .models import AnsweredMessage, RateWindow, UsageCount, utcnow
 
 
@@ -35,27 +36,21 @@ def write_answers(session: Session, rows: Iterable[dict], now: datetime | None =
     they last read); one already kept (another instance's) stays as it is."""
     now = now or utcnow()
     rows = sorted(({**row, "created_at": now} for row in rows), key=lambda row: row["id"])  # one order: no deadlock
-    if rows:
-        many(session, upsert(session, AnsweredMessage).on_conflict_do_nothing(), rows)
+    upsert_many(session, AnsweredMessage.__table__, rows)
 
 
 def add_replies(session: Session, counts: Counter[tuple[str, int]], now: datetime | None = None) -> None:
     """Add reply counts per (sender, window)."""
-    rows = [{"sender": s, "window": w, "count": n, "created_at": now or utcnow()}
+    now = now or utcnow()
+    rows = [{"sender": s, "window": w, "count": n, "created_at": now}
             for (s, w), n in sorted(counts.items())]  # one order in every worker: no deadlock
-    if rows:
-        stmt = upsert(session, RateWindow)
-        many(session, stmt.on_conflict_do_update(index_elements=["sender", "window"],
-                                                 set_={"count": RateWindow.count + stmt.excluded["count"]}), rows)
+    upsert_many(session, RateWindow.__table__, rows, key=("sender", "window"), add=("count",))
 
 
 def add_usage(session: Session, counts: Counter[tuple[date, str, str]]) -> None:
     """Add usage counts per (day, kind, key)."""
     rows = [{"day": d, "kind": k, "key": key, "count": n} for (d, k, key), n in sorted(counts.items())]
-    if rows:
-        stmt = upsert(session, UsageCount)
-        many(session, stmt.on_conflict_do_update(index_elements=["day", "kind", "key"],
-                                                 set_={"count": UsageCount.count + stmt.excluded["count"]}), rows)
+    upsert_many(session, UsageCount.__table__, rows, key=("day", "kind", "key"), add=("count",))
 
 
 def purge(session: Session, older_than: timedelta, now: datetime | None = None) -> None:
@@ -65,16 +60,8 @@ def purge(session: Session, older_than: timedelta, now: datetime | None = None) 
     session.execute(delete(RateWindow).where(RateWindow.created_at < cutoff))
 
 
-def many(session: Session, statement, rows: list[dict]) -> None:
-    """Run an INSERT for many rows as a few multi-row statements (SQLAlchemy's "insertmanyvalues",
-    which RETURNING turns on), not one statement per row: each statement lets other threads run, and
-    a batch of thousands one by one waits thousands of times for a busy request thread."""
-    session.execute(statement.returning(*statement.table.primary_key.columns), rows).all()
-
-
 def upsert(session: Session, model):
     """An INSERT into ``model``'s table that can say ON CONFLICT, in the database's own dialect
-    (PostgreSQL or SQLite); a Core statement, so many rows go in one executemany, without the ORM's
-    per-row bookkeeping."""
+    (PostgreSQL or SQLite), for one row (``bulk_upsert`` writes many)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(model.__table__)

@@ -11,7 +11,8 @@ from typing import Mapping
 from sqlalchemy import Row, literal, select
 from sqlalchemy.orm import Session
 
-from .messages import many, upsert
+from .bulk_upsert import upsert_many
+from .messages import upsert
 from .models import Sender, SimulatedSender, utcnow
 
 
@@ -22,11 +23,9 @@ def save_languages(session: Session, languages: Mapping[str, str], simulated: bo
         return
     model = SimulatedSender if simulated else Sender
     now = utcnow()
-    statement = upsert(session, model)
-    statement = statement.on_conflict_do_update(index_elements=["id"], set_={
-        "language": statement.excluded.language, "updated_at": statement.excluded.updated_at})
-    many(session, statement, [{"id": sender, "language": language, "opted_out": False, "updated_at": now}
-                              for sender, language in sorted(languages.items())])  # one order: no deadlock
+    upsert_many(session, model.__table__, [{"id": sender, "language": language, "opted_out": False, "discreet": False,
+                                            "updated_at": now} for sender, language in sorted(languages.items())],
+                key=("id",), replace=("language", "updated_at"))  # sorted: one order in every worker, no deadlock
 
 
 def save(session: Session, sender_id: str, change, simulated: bool = False) -> None:

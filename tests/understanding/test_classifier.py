@@ -1,4 +1,7 @@
 """The classifier: deterministic training, predictions served from the weights equal scikit-learn's."""
+import math
+from collections import Counter
+
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -51,6 +54,20 @@ def test_scores_from_the_weights_equal_scikit_learn(data, model):
         expected = reference.predict_proba(vectorizer.transform([norm]))[0, 1]
         assert model.scores(norm)["HOTLINE"] == pytest.approx(expected, abs=1e-9)
 
+
+
+@pytest.mark.parametrize("text", ["the boss keeps my papers and my papers", "ayuda " * 3, "no " * 1500, "zzz", ""])
+def test_a_vector_is_sublinear_tf_idf_term_by_term(model, text):
+    """The same floats as 1 + log(count) times the idf, feature by feature, l2-normalized (also for a
+    count beyond the looked-up ones)."""
+    norm = normalize(text)
+    counts = {f: c for f, c in Counter(classifier.features(norm)).items() if f in model.vocabulary}
+    index, values = model.vector(norm)
+    assert index.tolist() == [model.vocabulary[f] for f in counts]
+    expected = np.array([(1.0 + math.log(c)) * model.idf[model.vocabulary[f]] for f, c in counts.items()])
+    if counts:
+        expected /= np.sqrt(expected @ expected)
+    assert np.array_equal(values, expected)
 
 def picked(model, text, given=()):
     norm = normalize(text)
