@@ -18,6 +18,7 @@ from . import messages, senders
 from .models import utcnow
 
 CLOCKS_APART = timedelta(seconds=1)  # how far the clocks of two machines sharing a database may differ (NTP)
+PURGE_SLACK = 1 / 24  # answers are forgotten when the oldest is this share of the retention past it
 ANSWER = ("topics", "language", "silent", "discreet", "created_at")  # an answer as held, after its MessageSid
 
 
@@ -133,7 +134,8 @@ class SenderMemory:
                 self.replies = {(s, w): n for (s, w), n in self.replies.items() if w == window}
                 self.replies.update(changes["replies"])
             cutoff, oldest = now - self.retention, next(iter(self.answers.values()), None)
-            if oldest is not None and _aware(oldest[-1]) < cutoff:  # held about in the order answered
+            if oldest is not None and _aware(oldest[-1]) < cutoff - self.retention * PURGE_SLACK:  # in about
+                # the order answered; a pass over every answer held, so once in a while, not every round
                 self.answers = {sid: row for sid, row in self.answers.items() if _aware(row[-1]) >= cutoff}
             self.since = changes["read_at"]
             self.current, self.read_at = True, began

@@ -177,6 +177,27 @@ def test_a_change_sets_only_what_it_says():
     assert memory.state("a" * 64) == Remembered("es", False, False)
 
 
+
+def test_answers_are_forgotten_after_the_retention_in_one_pass_now_and_then():
+    """An answered MessageSid is held for the retention, and forgotten once the oldest held is a
+    little (PURGE_SLACK of the retention) past it, with every other one that old; not one pass over
+    every answer held per round."""
+    memory, start = SenderMemory(timedelta(hours=1)), utcnow()
+
+    def read(answers, at):
+        return lambda fn, *args: {"read_at": at, "senders": [], "answers": answers, "replies": {}}
+
+    memory.refresh(read([("old", "HOTLINE", "en", False, False)], start), None, now=start)
+    later = start + timedelta(minutes=30)
+    memory.refresh(read([("new", "HOTLINE", "es", False, True)], later), None, now=later)
+    memory.refresh(read([], later), None, now=start + timedelta(hours=1, minutes=1))  # within the slack
+    assert memory.answer("old") is not None
+    memory.refresh(read([], later), None, now=start + timedelta(hours=1, minutes=3))
+    assert memory.answer("old") is None
+    assert memory.answer("new")["language"] == "es"
+    memory.refresh(read([], later), None, now=later + timedelta(hours=1, minutes=3))
+    assert memory.answer("new") is None
+
 def test_a_retried_message_gets_the_same_answer_from_another_worker(app_config):
     one, two = create_app(app_config), create_app(app_config)
     try:
