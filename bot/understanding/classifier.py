@@ -89,7 +89,10 @@ class Model:
             return np.empty(0, dtype=np.int64), np.empty(0)
         index = np.fromiter(map(vocabulary.__getitem__, counts), dtype=np.int64, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
-        values = SUBLINEAR_TF[tf] if tf.max() < len(SUBLINEAR_TF) else np.array([1.0 + math.log(c) for c in tf.tolist()])
+        if tf.max() < len(SUBLINEAR_TF):
+            values = SUBLINEAR_TF[tf]  # a copy: the table stays as it is
+        else:
+            values = np.array([1.0 + math.log(c) for c in tf.tolist()])
         values *= self.idf[index]
         values /= np.sqrt(values @ values)
         return index, values

@@ -47,7 +47,8 @@ def test_a_row_already_there_is_left_added_to_or_replaced(app):
         upsert_many(session, Sender.__table__, [{"id": "a" * 64, "language": "en", "opted_out": True,
                                                  "discreet": True, "updated_at": now}])
     with store.session() as session:
-        upsert_many(session, AnsweredMessage.__table__, [{**answer_row(1, now), "topics": "DANGER"}, answer_row(2, now)])
+        upsert_many(session, AnsweredMessage.__table__,
+                    [{**answer_row(1, now), "topics": "DANGER"}, answer_row(2, now)])
         upsert_many(session, RateWindow.__table__, [{"sender": "s" * 64, "window": 7, "count": 3, "created_at": now},
                                                     {"sender": "s" * 64, "window": 8, "count": 1, "created_at": now}],
                     key=("sender", "window"), add=("count",))
@@ -72,7 +73,8 @@ def test_a_refused_row_fails_the_statement_and_writes_nothing(app):
     now = utcnow()
     with pytest.raises(IntegrityError):
         with store.session() as session:
-            upsert_many(session, AnsweredMessage.__table__, [answer_row(1, now), {**answer_row(2, now), "language": None}])
+            upsert_many(session, AnsweredMessage.__table__,
+                        [answer_row(1, now), {**answer_row(2, now), "language": None}])
     with store.session() as session:
         assert session.scalars(select(AnsweredMessage.id)).all() == []
 
