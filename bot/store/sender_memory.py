@@ -137,13 +137,13 @@ class SenderMemory:
             self.since = changes["read_at"]
             self.current, self.read_at = True, began
 
-
     def _forget_answers_before(self, cutoff: datetime) -> None:
         """Forget the answers held since before ``cutoff``, in one pass over them all, so only once the
         oldest (they are held about in the order answered) is ``PURGE_SLACK`` of the retention past it."""
         oldest = next(iter(self.answers.values()), None)
         if oldest is not None and _aware(oldest[-1]) < cutoff - self.retention * PURGE_SLACK:
             self.answers = {sid: row for sid, row in self.answers.items() if _aware(row[-1]) >= cutoff}
+
 
 def _changes(connection, since: datetime | None, answers_since: datetime | None | bool, window: int | None,
              at_least: int) -> dict:
