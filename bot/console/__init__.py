@@ -37,6 +37,7 @@ login_manager = LoginManager()
 def init_app(app: Flask) -> None:
     """Register the console and its login manager."""
     cookies.init_app(app)
+    auth.init_app(app)
     login_manager.init_app(app)
     app.register_blueprint(bp)
     app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)  # before CSRFProtect reads the form

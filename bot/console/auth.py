@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from ..store import get_store, staff
+from ..store import get_store, sign_in_throttle, staff
 
 bp = Blueprint("auth", __name__)
 _DUMMY_HASH = generate_password_hash("not a password")
@@ -78,10 +78,11 @@ def login():
         return render_template("console/login.html", form=form), 400 if request.method == "POST" else 200
     email, password = form.email.data.strip().lower(), form.password.data
     keys = throttle_keys(email)
-    wait, account = tries_wait(keys), read_or_503(staff.sign_in_row, email)
+    wait = tries_wait(keys)
     if wait:
         flash(f"Too many wrong tries. Try again in {wait} seconds.")
         return render_template("console/login.html", form=form), 429, {"Retry-After": str(wait)}
+    account = read_or_503(staff.sign_in_row, email)
     if password_matches(account, password):
         tried_right(keys)
         login_user(StaffUser(account.id, account.email, account.role, account.session_token or ""))
@@ -91,14 +92,26 @@ def login():
     return render_template("console/login.html", form=form), 401
 
 
-def throttle_keys(email: str) -> dict[str, staff.Throttle]:
+def init_app(app: Flask) -> None:
+    """Each worker's memory of the sign-in waits it has read."""
+    app.extensions["sign_in_waits"] = sign_in_throttle.KnownWaits()
+
+
+def throttle_keys(email: str) -> dict[str, sign_in_throttle.Throttle]:
     """The counters of wrong passwords this request is throttled by: its client address and ``email``."""
-    return staff.throttle_keys(current_app.config["SECRET_KEY"].encode(), request.remote_addr or "", email)
+    return sign_in_throttle.throttle_keys(current_app.config["SECRET_KEY"].encode(), request.remote_addr or "", email)
 
 
-def tries_wait(keys: dict[str, staff.Throttle]) -> int:
-    """Seconds before a password may be tried again on ``keys`` (503 when the database is down)."""
-    return read_or_503(staff.waiting, keys, datetime.now(timezone.utc))
+def tries_wait(keys: dict[str, sign_in_throttle.Throttle]) -> int:
+    """Seconds before a password may be tried again on ``keys``: a wait this worker knows is answered
+    from memory, else the counts are read (503 when the database is down)."""
+    known = current_app.extensions["sign_in_waits"]
+    wait = known.wait(keys)
+    if not wait:
+        waits = read_or_503(sign_in_throttle.waits, keys, datetime.now(timezone.utc))
+        known.remember(waits)
+        wait = max(waits.values(), default=0)
+    return wait
 
 
 def password_matches(account, password: str) -> bool:
@@ -107,14 +120,16 @@ def password_matches(account, password: str) -> bool:
     return check_password_hash(account.password_hash if account else _DUMMY_HASH, password) and account is not None
 
 
-def tried_wrong(keys: dict[str, staff.Throttle]) -> None:
+def tried_wrong(keys: dict[str, sign_in_throttle.Throttle]) -> None:
     """Count a wrong password on ``keys``."""
-    _bookkeeping(staff.record_failure, keys)
+    _bookkeeping(sign_in_throttle.record_failure, keys)
 
 
-def tried_right(keys: dict[str, staff.Throttle]) -> None:
+def tried_right(keys: dict[str, sign_in_throttle.Throttle]) -> None:
     """Forget the email's wrong passwords after a right one (the address's stay counted)."""
-    _bookkeeping(staff.clear_failures, [k for k, t in keys.items() if t is staff.BY_EMAIL])
+    email_keys = [k for k, t in keys.items() if t is sign_in_throttle.BY_EMAIL]
+    current_app.extensions["sign_in_waits"].forget(email_keys)
+    _bookkeeping(sign_in_throttle.clear_failures, email_keys)
 
 
 def read_or_503(fn, *args):

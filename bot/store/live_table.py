@@ -223,12 +223,20 @@ class LiveTable:
         current = self._snapshot
         if current is None or current.model_key == self.pruned_for:
             return
-        if self.release_key is None:  # the table a worker serves while the database is down
+
+        def in_use() -> set[str]:
+            """This one, the one wanted and data/'s (read only if needed)."""
+            return {current.model_key, current.wanted_key, self._release_key()} - {""}
+
+        model_cache.prune(self.models_dir, in_use)
+        self.pruned_for = current.model_key
+
+    def _release_key(self) -> str:
+        """The fingerprint of data/'s model, the one a worker serves while the database is down ("":
+        data/ cannot be read); read once, and only when the cache holds more than it keeps anyway."""
+        if self.release_key is None:
             try:
                 self.release_key = fingerprint(training_data(read_table(self.data_dir)))
             except (DataError, OSError):
                 self.release_key = ""
-        model_cache.prune(self.models_dir, {current.model_key, current.wanted_key, self.release_key} - {""})
-        self.pruned_for = current.model_key
-
-
+        return self.release_key

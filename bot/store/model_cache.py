@@ -13,7 +13,7 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 log = logging.getLogger(__name__)
 KEPT_MODELS = 4  # models kept, in the folder and in each process, beyond those in use: the last used
@@ -29,16 +29,19 @@ def used(folder: Path | None, key: str) -> None:
             pass  # not saved (yet), or not writable: nothing to keep
 
 
-def prune(folder: Path, in_use: Iterable[str], kept: int = KEPT_MODELS, now: float | None = None) -> list[str]:
-    """Delete from ``folder`` the models neither ``in_use`` nor among the ``kept`` last used, the locks
-    no process holds and partial files older than ``PARTIAL_SECONDS``; the names deleted, logged."""
+def prune(folder: Path, in_use: Callable[[], Iterable[str]], kept: int = KEPT_MODELS,
+          now: float | None = None) -> list[str]:
+    """Delete from ``folder`` the models neither in use nor among the ``kept`` last used, the locks no
+    process holds and partial files older than ``PARTIAL_SECONDS``; the names deleted, logged.
+    ``in_use()`` names the models in use; it is called only when there are more than ``kept``."""
     try:
         models = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     except OSError:
         return []  # no folder, or a file went meanwhile: the next round prunes
-    keep = set(in_use) | {p.stem for p in models[:kept]}
+    beyond = models[kept:]
+    keep = set(in_use()) if beyond else set()
     now = time.time() if now is None else now
-    stale = [p for p in models if p.stem not in keep]
+    stale = [p for p in beyond if p.stem not in keep]
     stale += [p for p in folder.glob("*.part") if _older(p, now - PARTIAL_SECONDS)]
     deleted = [p.name for p in stale if _delete(p)]
     deleted += [p.name for p in folder.glob("*.lock") if _delete_unheld(p)]

@@ -1,35 +1,20 @@
-"""Console accounts: create (strong passwords only), find, change a role, remove, end sessions; and
-wrong sign-ins counted per client address and per email (shared by every instance, atomically)."""
+"""Console accounts: create (strong passwords only), find, change a role, remove, end sessions.
+Wrong sign-ins are counted in ``sign_in_throttle``."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from ..privacy import keyed_hash
-from .messages import upsert
-from .models import AuditEntry, LoginFailure, Staff, utcnow
+from .models import AuditEntry, Staff
 
 ROLES = ("staff", "admin")
 MIN_PASSWORD = 10  # characters
 MAX_PASSWORD = 200  # characters (zxcvbn takes long on longer ones)
 MIN_STRENGTH = 3  # zxcvbn's score, 0 (guessed at once) to 4
-FORGET_FAILURES = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Throttle:
-    free: int  # wrong sign-ins before each further try must wait
-    longest: int  # seconds at most
-
-
-BY_ADDRESS = Throttle(5, 300)  # a flood from one address waits long
-BY_EMAIL = Throttle(3, 30)  # anyone may try a known email, so its lock stays short
 
 
 def password_problem(password: str, email: str = "") -> str | None:
@@ -102,43 +87,6 @@ def end_sessions(session: Session, account_id: int) -> None:
     account = session.get(Staff, account_id)
     if account is not None:
         account.session_token = secrets.token_hex(16)
-
-
-def throttle_keys(key: bytes, address: str, email: str) -> dict[str, Throttle]:
-    """The counters a sign-in from ``address`` as ``email`` is throttled by (keyed hashes)."""
-    return {keyed_hash(f"address:{address}", key): BY_ADDRESS,
-            keyed_hash(f"email:{email.strip().lower()}", key): BY_EMAIL}
-
-
-def wait_seconds(failures: int, last_failed: datetime | None, now: datetime, throttle: Throttle) -> int:
-    """How long to wait before the next try: none for the first few, then doubling up to a limit."""
-    if failures < throttle.free or last_failed is None:
-        return 0
-    wait = min(throttle.longest, 5 * 2 ** min(failures - throttle.free, 16))
-    elapsed = (now - last_failed.replace(tzinfo=last_failed.tzinfo or timezone.utc)).total_seconds()
-    return max(0, int(wait - elapsed + 0.999))
-
-
-def waiting(connection: Connection, keys: dict[str, Throttle], now: datetime) -> int:
-    """Seconds until the slowest of ``keys`` lets a try through (a read, no lock)."""
-    rows = connection.execute(select(LoginFailure.key, LoginFailure.failures, LoginFailure.last_failed_at)
-                              .where(LoginFailure.key.in_(list(keys)))).all()
-    return max((wait_seconds(r.failures, r.last_failed_at, now, keys[r.key]) for r in rows), default=0)
-
-
-def record_failure(session: Session, keys: dict[str, Throttle]) -> None:
-    """Count one wrong sign-in on each key, atomically (concurrent failures all count)."""
-    now = utcnow()
-    statement = upsert(session, LoginFailure)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["key"], set_={"failures": LoginFailure.failures + 1, "last_failed_at": now}),
-        [{"key": k, "failures": 1, "last_failed_at": now} for k in keys])
-    session.execute(delete(LoginFailure).where(LoginFailure.last_failed_at < now - FORGET_FAILURES))
-
-
-def clear_failures(session: Session, keys: list[str]) -> None:
-    """Forget the wrong sign-ins of ``keys`` (after a right one)."""
-    session.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))
 
 
 def accounts(session: Session) -> list[Staff]:

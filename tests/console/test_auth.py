@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from bot.console import auth
-from bot.store import get_store, staff
+from bot.store import get_store, sign_in_throttle, staff
 from conftest import AUTH_TOKEN, STAFF_PASSWORD, csrf_token, sign
 
 
@@ -52,7 +52,7 @@ def test_throttled_tries_are_refused_before_hashing(app, add_staff, hashes):
     for i in range(30):  # one address, a new email every time
         response = try_login(client, f"guess{i}@example.org")
         assert response.status_code in (401, 429)
-    assert len(hashes) == staff.BY_ADDRESS.free  # only the free tries were hashed
+    assert len(hashes) == sign_in_throttle.BY_ADDRESS.free  # only the free tries were hashed
     assert response.status_code == 429 and "Retry-After" in response.headers
 
 
@@ -60,15 +60,27 @@ def test_the_client_address_honours_proxy_fix(app_config, hashes):
     from bot import create_app
     app = create_app({**app_config, "PROXY_FIX": 1})
     client = app.test_client()
-    for i in range(staff.BY_ADDRESS.free + 2):  # each from its own address, as the proxy says
+    for i in range(sign_in_throttle.BY_ADDRESS.free + 2):  # each from its own address, as the proxy says
         assert try_login(client, f"x{i}@example.org", X_FORWARDED_FOR=f"192.0.2.{i}").status_code == 401
     app.extensions["store"].close()
 
 
+def test_a_throttled_address_is_refused_from_memory_even_with_the_database_down(app, hashes):
+    client = app.test_client()
+    for i in range(sign_in_throttle.BY_ADDRESS.free + 1):
+        response = try_login(client, f"guess{i}@example.org")
+    assert response.status_code == 429
+    app.extensions["store"].guard.trip("a test")  # every database call now fails at once
+    refused = [try_login(client, f"more{i}@example.org") for i in range(5)]
+    assert [r.status_code for r in refused] == [429] * 5 and "Retry-After" in refused[-1].headers
+    assert len(hashes) == sign_in_throttle.BY_ADDRESS.free
+    assert try_login(client, "other@example.org", address="198.51.100.1").status_code == 503  # not known: read
+
+
 def test_a_real_user_is_locked_out_briefly_only(app, client, add_staff):
     now = datetime.now(timezone.utc)
-    assert staff.wait_seconds(1000, now, now, staff.BY_EMAIL) <= 30
-    assert staff.wait_seconds(2, now, now, staff.BY_EMAIL) == 0
+    assert sign_in_throttle.wait_seconds(1000, now, now, sign_in_throttle.BY_EMAIL) <= 30
+    assert sign_in_throttle.wait_seconds(2, now, now, sign_in_throttle.BY_EMAIL) == 0
     add_staff("a@example.org")
     for i in range(6):
         try_login(client, "a@example.org", address=f"10.0.2.{i}")
@@ -76,11 +88,11 @@ def test_a_real_user_is_locked_out_briefly_only(app, client, add_staff):
 
 
 def test_failures_are_counted_atomically(app):
-    keys = staff.throttle_keys(b"k", "203.0.113.9", "a@example.org")
+    keys = sign_in_throttle.throttle_keys(b"k", "203.0.113.9", "a@example.org")
     with app.app_context():
         store = get_store()
         with ThreadPoolExecutor(10) as pool:
-            list(pool.map(lambda _: store.write(staff.record_failure, keys), range(40)))
+            list(pool.map(lambda _: store.write(sign_in_throttle.record_failure, keys), range(40)))
         with store.session() as session:
             from bot.store.models import LoginFailure
             assert sorted(session.get(LoginFailure, k).failures for k in keys) == [40, 40]

@@ -7,7 +7,7 @@ import html
 import pytest
 
 from bot.console import auth
-from bot.store import get_store, staff
+from bot.store import get_store, sign_in_throttle, staff
 from conftest import STAFF_PASSWORD, csrf_token
 
 
@@ -95,9 +95,9 @@ def test_wrong_current_passwords_are_throttled_like_sign_in(app, login, monkeypa
     original = auth.check_password_hash
     monkeypatch.setattr(auth, "check_password_hash", lambda *args: hashed.append(1) or original(*args))
     statuses = [change(client, f"guess number {i}", "a new long passphrase").status_code for i in range(30)]
-    assert statuses[:staff.BY_EMAIL.free] == [400] * staff.BY_EMAIL.free
-    assert set(statuses[staff.BY_EMAIL.free:]) == {429}  # refused before any hashing
-    assert len(hashed) == staff.BY_EMAIL.free
+    assert statuses[:sign_in_throttle.BY_EMAIL.free] == [400] * sign_in_throttle.BY_EMAIL.free
+    assert set(statuses[sign_in_throttle.BY_EMAIL.free:]) == {429}  # refused before any hashing
+    assert len(hashed) == sign_in_throttle.BY_EMAIL.free
     response = change(client, STAFF_PASSWORD, "a new long passphrase")  # even the right one waits
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     assert sign_in(app.test_client(), "staff@example.org", STAFF_PASSWORD) == 429  # sign-in shares the count

@@ -35,7 +35,7 @@ def test_old_models_go_and_those_in_use_or_last_used_stay(tmp_path):
     other.write_text("not ours")
     with open(tmp_path / f"{keys[5]}.lock", "a") as training:  # another process trains keys[5] now
         fcntl.flock(training, fcntl.LOCK_EX)
-        deleted = model_cache.prune(tmp_path, in_use={keys[7]}, kept=3)
+        deleted = model_cache.prune(tmp_path, in_use=lambda: {keys[7]}, kept=3)
     left = sorted(p.name for p in tmp_path.iterdir())
     assert sorted(p.stem for p in tmp_path.glob("*.pickle")) == sorted([keys[0], keys[1], keys[2], keys[7]])
     assert [p.stem for p in tmp_path.glob("*.lock")] == [keys[5]]  # only the held lock stays
@@ -50,12 +50,12 @@ def test_a_use_keeps_a_model_among_the_last_used(tmp_path):
     for i, key in enumerate(newer):
         model_file(tmp_path, key, age=500 - i)
     model_cache.used(tmp_path, old)  # another worker took it up just now
-    model_cache.prune(tmp_path, in_use=(), kept=2)
+    model_cache.prune(tmp_path, in_use=set, kept=2)
     assert sorted(p.stem for p in tmp_path.glob("*.pickle")) == sorted([old, newer[-1]])
 
 
 def test_a_missing_folder_is_nothing_to_prune(tmp_path):
-    assert model_cache.prune(tmp_path / "none", in_use=()) == []
+    assert model_cache.prune(tmp_path / "none", in_use=set) == []
 
 
 def test_each_change_of_the_examples_leaves_only_the_models_in_use(app_config, tmp_path, monkeypatch):
@@ -90,3 +90,25 @@ def test_each_change_of_the_examples_leaves_only_the_models_in_use(app_config, t
     assert not left & {p.stem for p in stale} and served[0] not in left
     assert len(left) <= model_cache.KEPT_MODELS + 1 and list(folder.glob("*.lock")) == []
     assert len(snapshots.MODELS) <= model_cache.KEPT_MODELS and served[-1] in snapshots.MODELS
+
+
+def test_the_models_in_use_are_asked_for_only_beyond_those_kept(tmp_path):
+    asked = []
+    keys = [f"{i:064x}" for i in range(4)]
+    for i, key in enumerate(keys[:3]):
+        model_file(tmp_path, key, age=100 + i)
+    assert model_cache.prune(tmp_path, in_use=lambda: asked.append(1) or set(), kept=3) == [] and asked == []
+    model_file(tmp_path, keys[3], age=1000)  # the oldest, but in use
+    model_cache.prune(tmp_path, in_use=lambda: asked.append(1) or {keys[3]}, kept=3)
+    assert asked == [1] and sorted(p.stem for p in tmp_path.glob("*.pickle")) == keys
+
+
+def test_a_worker_reads_data_for_its_release_model_only_when_pruning_needs_it(app_config):
+    """Reading data/ costs a fresh worker most of a second of CPU, while it already serves."""
+    app = create_app(app_config)
+    store = app.extensions["store"]
+    try:
+        store._background()
+        assert store.pruned_for == store.snapshot().model_key and store.release_key is None
+    finally:
+        store.close()
