@@ -28,6 +28,14 @@ def test_a_remembered_wait_counts_down_and_ends():
     assert known.wait(["a", "b"]) == 0
 
 
+def test_waits_that_have_all_ended_let_a_try_through():
+    clock = Clock()
+    known = KnownWaits(clock=clock)
+    known.remember({"address": 5, "email": 30})
+    clock.now += 40  # both ended 10 s and 35 s ago
+    assert known.wait(["address", "email"]) == 0
+
+
 def test_the_slowest_key_sets_the_wait_and_a_longer_read_replaces_a_shorter():
     clock = Clock()
     known = KnownWaits(clock=clock)
