@@ -8,10 +8,16 @@ column's type once per distinct value (a batch's rows share their timestamp) and
 driver as it is. One statement per chunk also keeps the writer from waiting for the interpreter
 lock once per row (``sqlite3``'s executemany gives it up and takes it back around every row) while
 a request holds it.
+
+The values are gathered column by column with ``itemgetter``, ``zip`` and ``map``, not value by
+value in Python: the interpreter lock this thread holds meanwhile is time a request of the same
+worker waits for (docs/bench.md, fifth pass).
 The SQL is the same on SQLite (3.24 and later) and PostgreSQL; only the driver's placeholder differs.
 """
 from __future__ import annotations
 
+from itertools import chain
+from operator import itemgetter
 from typing import Sequence
 
 from sqlalchemy import Table
@@ -31,26 +37,28 @@ def upsert_many(session: Session, table: Table, rows: Sequence[dict], key: Seque
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
     names = list(rows[0])
-    convert = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     one_row = "(" + ", ".join([mark] * len(names)) + ")"
     head = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
             f"({', '.join(quote(name) for name in names)}) VALUES ")
     tail = _on_conflict(table, key, add, replace, quote)
-    converted: dict = {}
+    records = map(itemgetter(*names), rows) if len(names) > 1 else ((row[names[0]],) for row in rows)
+    columns = [_converted(column, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+               for name, column in zip(names, zip(*records))]
+    values = list(chain.from_iterable(zip(*columns)))  # row after row, as the statement lists them
+    width = len(names)
     for start in range(0, len(rows), CHUNK_ROWS):
-        part = rows[start:start + CHUNK_ROWS]
-        values = []
-        for row in part:
-            for name, to_db in zip(names, convert):
-                value = row[name]
-                if to_db is not None and value is not None:
-                    memo_key = (name, value)
-                    if memo_key not in converted:
-                        converted[memo_key] = to_db(value)
-                    value = converted[memo_key]
-                values.append(value)
-        connection.exec_driver_sql(head + ", ".join([one_row] * len(part)) + tail, tuple(values))
+        part = values[start * width:(start + CHUNK_ROWS) * width]
+        connection.exec_driver_sql(head + ", ".join([one_row] * (len(part) // width)) + tail, tuple(part))
+
+
+def _converted(column: tuple, to_db) -> Sequence:
+    """A column's values as the driver takes them: each distinct value converted once by the column
+    type's ``to_db`` (None: taken as it is); None stays None."""
+    if to_db is None:
+        return column
+    distinct = {value: to_db(value) for value in set(column) if value is not None}
+    return list(map(distinct.get, column))
 
 
 def _on_conflict(table: Table, key: Sequence[str], add: Sequence[str], replace: Sequence[str], quote) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Column, MetaData, String, Table, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store import bulk_upsert
@@ -83,3 +83,27 @@ def test_no_rows_no_statement(app):
     with app.extensions["store"].sessions() as session:
         upsert_many(session, AnsweredMessage.__table__, [])
         assert not session.in_transaction()
+
+
+def test_a_table_of_one_column_and_repeated_values_are_written_as_given(app):
+    """One column (``itemgetter`` of one name gives a value, not a tuple), and values shared by
+    many rows, each converted once, land in the right rows."""
+    store = app.extensions["store"]
+    table = Table("bulk_upsert_check", MetaData(), Column("name", String(10), primary_key=True))
+    table.create(store.engine)
+    try:
+        with store.session() as session:
+            upsert_many(session, table, [{"name": name} for name in ("bee", "ant", "cat")])
+            upsert_many(session, table, [{"name": "ant"}, {"name": "dog"}])  # "ant" is there: left as it is
+        with store.session() as session:
+            assert session.scalars(select(table.c.name).order_by(table.c.name)).all() == ["ant", "bee", "cat", "dog"]
+        now = utcnow()
+        rows = [answer_row(i, now - timedelta(hours=i % 3), silent=i % 4 == 0) for i in range(10)]
+        with store.session() as session:
+            upsert_many(session, AnsweredMessage.__table__, rows)
+        with store.session() as session:
+            got = {a.id: (a.silent, a.discreet, a.created_at.replace(tzinfo=now.tzinfo)) for a in
+                   session.scalars(select(AnsweredMessage))}
+        assert got == {row["id"]: (row["silent"], row["discreet"], row["created_at"]) for row in rows}
+    finally:
+        table.drop(store.engine)
