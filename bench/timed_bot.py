@@ -16,6 +16,7 @@ ran in the background meanwhile. For measuring only: it patches the store's func
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import os
 import sys
@@ -36,7 +37,6 @@ TIMED = {  # (module, attribute) -> label; functions that run in the background 
 
 def create_app():
     """The bot's app, with its requests and background work timed into TIMED_BOT_DIR."""
-    import importlib
     events: list[tuple] = []
     for (module_name, path), label in TIMED.items():
         owner = importlib.import_module(module_name)
@@ -55,7 +55,8 @@ def create_app():
         """The bot's WSGI app, timed; the first request of a worker starts its writer."""
         if started.get("pid") != os.getpid():
             started["pid"] = os.getpid()
-            requests.clear(), events.clear()  # what the master did before the fork is not this worker's
+            requests.clear()  # what the master did before the fork is not this worker's
+            events.clear()
             threading.Thread(target=_write_every, args=(folder, requests, events), daemon=True).start()
         wall, cpu = time.perf_counter(), time.thread_time()
         try:
