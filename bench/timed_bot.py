@@ -25,6 +25,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+DEFAULT_DIR = "/tmp/timed-bot"  # where the timings go without TIMED_BOT_DIR
 TIMED = {  # (module, attribute) -> label; functions that run in the background threads
     ("bot.store.pending", "Pending.flush"): "batched write",
     ("bot.store.pending", "Pending._write"): "  its statements",
@@ -47,7 +48,7 @@ def create_app():
     from bot import create_app as create_bot
     app = create_bot()
     requests: list[tuple] = []
-    folder = Path(os.environ.get("TIMED_BOT_DIR", "/tmp/timed-bot"))
+    folder = Path(os.environ.get("TIMED_BOT_DIR", DEFAULT_DIR))
     folder.mkdir(parents=True, exist_ok=True)
     inner, started = app.wsgi_app, {}
 
@@ -136,4 +137,4 @@ def _quantiles(seconds: list[float]) -> str:
 
 
 if __name__ == "__main__":
-    print(summarize(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/timed-bot")))
+    print(summarize(Path(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_DIR)))

@@ -9,15 +9,15 @@ driver as it is. One statement per chunk also keeps the writer from waiting for 
 lock once per row (``sqlite3``'s executemany gives it up and takes it back around every row) while
 a request holds it.
 
-The values are gathered column by column with ``itemgetter``, ``zip`` and ``map``, not value by
-value in Python: the interpreter lock this thread holds meanwhile is time a request of the same
-worker waits for (docs/bench.md, fifth pass).
+The values are gathered column by column, each column's distinct values converted once and put
+in place by ``map``, not value by value with a test and a look-up each: the interpreter lock this
+thread holds meanwhile is time a request of the same worker waits for (docs/bench.md, fifth pass).
+
 The SQL is the same on SQLite (3.24 and later) and PostgreSQL; only the driver's placeholder differs.
 """
 from __future__ import annotations
 
 from itertools import chain
-from operator import itemgetter
 from typing import Sequence
 
 from sqlalchemy import Table
@@ -42,9 +42,8 @@ def upsert_many(session: Session, table: Table, rows: Sequence[dict], key: Seque
     head = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
             f"({', '.join(quote(name) for name in names)}) VALUES ")
     tail = _on_conflict(table, key, add, replace, quote)
-    records = map(itemgetter(*names), rows) if len(names) > 1 else ((row[names[0]],) for row in rows)
-    columns = [_converted(column, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-               for name, column in zip(names, zip(*records))]
+    to_db = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    columns = [_converted([row[name] for row in rows], convert) for name, convert in zip(names, to_db)]
     values = list(chain.from_iterable(zip(*columns)))  # row after row, as the statement lists them
     width = len(names)
     for start in range(0, len(rows), CHUNK_ROWS):
@@ -52,7 +51,7 @@ def upsert_many(session: Session, table: Table, rows: Sequence[dict], key: Seque
         connection.exec_driver_sql(head + ", ".join([one_row] * (len(part) // width)) + tail, tuple(part))
 
 
-def _converted(column: tuple, to_db) -> Sequence:
+def _converted(column: list, to_db) -> list:
     """A column's values as the driver takes them: each distinct value converted once by the column
     type's ``to_db`` (None: taken as it is); None stays None."""
     if to_db is None:

@@ -85,7 +85,7 @@ class KnownWaits:
     def wait(self, keys: Iterable[str]) -> int:
         """Whole seconds until the slowest of ``keys`` lets a try through, as far as remembered (0: none known)."""
         now = self.clock()
-        return max(0, *(math.ceil(self.ends.get(key, now) - now) for key in keys))
+        return max(0, max((math.ceil(self.ends.get(key, now) - now) for key in keys), default=0))
 
     def remember(self, waits: dict[str, int]) -> None:
         """Keep the waits just read (keys without one are left out); the oldest go beyond ``limit``."""

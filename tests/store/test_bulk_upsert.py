@@ -86,8 +86,8 @@ def test_no_rows_no_statement(app):
 
 
 def test_a_table_of_one_column_and_repeated_values_are_written_as_given(app):
-    """One column (``itemgetter`` of one name gives a value, not a tuple), and values shared by
-    many rows, each converted once, land in the right rows."""
+    """A table of one column, and values shared by many rows (each converted once), land in the
+    right rows."""
     store = app.extensions["store"]
     table = Table("bulk_upsert_check", MetaData(), Column("name", String(10), primary_key=True))
     table.create(store.engine)

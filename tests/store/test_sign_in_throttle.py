@@ -34,6 +34,7 @@ def test_waits_that_have_all_ended_let_a_try_through():
     known.remember({"address": 5, "email": 30})
     clock.now += 40  # both ended 10 s and 35 s ago
     assert known.wait(["address", "email"]) == 0
+    assert known.wait([]) == 0  # no keys: nothing to wait for
 
 
 def test_the_slowest_key_sets_the_wait_and_a_longer_read_replaces_a_shorter():
