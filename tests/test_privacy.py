@@ -4,7 +4,7 @@ import logging
 
 from sqlalchemy import MetaData, select
 
-from bot import phones
+from bot import phones, privacy
 from bot.store import get_store
 
 NUMBER = "+12095550177"
@@ -50,3 +50,11 @@ def test_sender_is_a_keyed_hash(app, text):
 def test_same_sender_in_any_format_is_one_sender():
     key = b"k"
     assert phones.sender_hash("+12095550177", key) == phones.sender_hash("(209) 555-0177", key)
+
+
+def test_keyed_hash_is_hmac_sha256_so_stored_senders_keep_their_hash():
+    # RFC 4231, test case 2: the same hash for the same key whatever computes it
+    assert privacy.keyed_hash("what do ya want for nothing?", b"Jefe") == (
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    assert privacy.keyed_hash("what do ya want for nothing?", b"jefe") != privacy.keyed_hash(
+        "what do ya want for nothing?", b"Jefe")
