@@ -101,6 +101,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rounds", type=int, default=2, help="timed runs per server, alternating; medians are shown")
     p.add_argument("--bot-app", default="bot:create_app()",
                    help="gunicorn app of the bot, e.g. a wrapper module on PYTHONPATH to try a change")
+    p.add_argument("--compare-app", metavar="APP",
+                   help="a second bot app (\"bot b\", e.g. the bot as it was, through a wrapper on PYTHONPATH) "
+                        "timed in the same alternating rounds, on its own database: on a shared machine, two "
+                        "runs an hour apart differ more than a change does")
     p.add_argument("--seed", type=int, default=5, help="seed of the generated traffic")
     p.add_argument("--py-spy", metavar="FILE", type=Path,
                    help="record the bot's workers with py-spy (wall clock, waits included) during its first "
@@ -235,11 +239,11 @@ def expected_reply(body: str) -> str | None:
         return None
 
 
-def check_bot(server: Server) -> None:
-    """A signed "help" gets 200 and the right <Message>; a wrong signature gets 403."""
+def check_bot(server: Server, signed_for: str) -> None:
+    """A signed "help" (signed for ``signed_for``) gets 200 and the right <Message>; a wrong signature 403."""
     rng = random.Random("check")
     params = traffic.webhook_params("+12095550199", "help", rng, traffic.sid("AC", rng))
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(server.sms_url, params)
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(signed_for, params)
     status, content_type, body = post(server.sms_url, params, signature)
     if status != 200 or "xml" not in content_type:
         raise SetupError(f"the bot answered a signed request with {status} {content_type!r}:\n{body[:500]}\n"
@@ -402,6 +406,16 @@ def report(runs: dict[str, Run], args: argparse.Namespace) -> None:
               f"twice; raise --requests")
 
 
+def paired(b: list[Run], a: list[Run]) -> str:
+    """Bot b against the bot round by round (each pair ran minutes apart at most): its requests/s
+    over the bot's, and its p99 minus the bot's."""
+    ratios = [x.requests_per_s / y.requests_per_s for x, y in zip(b, a)]
+    p99s = [x.p99_ms - y.p99_ms for x, y in zip(b, a)]
+    return (f"bot b/bot, round by round: req/s x{' x'.join(f'{r:.2f}' for r in ratios)} (median "
+            f"{statistics.median(ratios):.2f}); p99 {' '.join(f'{d:+.1f}' for d in p99s)} ms (median "
+            f"{statistics.median(p99s):+.1f})")
+
+
 def benchmark(args: argparse.Namespace, stack: ExitStack) -> None:
     """Set up the servers and the traffic, check them, warm up, time in alternating rounds, and report."""
     if not shutil.which("wrk"):
@@ -432,6 +446,11 @@ def benchmark(args: argparse.Namespace, stack: ExitStack) -> None:
         servers[name] = start_server(name, gunicorn_command(BASELINES[name], port, args.workers, "--pythonpath",
                                                             str(BENCH)), port, baseline_env, tmp / f"{name}.log", stack)
     servers["bot"] = bot
+    if args.compare_app:  # signed for the bot's URL too: its public URL says so
+        port = free_port()
+        servers["bot b"] = start_server("bot b", gunicorn_command(args.compare_app, port, args.workers), port,
+                                        {**env, "DATABASE_URL": f"sqlite:///{tmp / 'helpline-b.db'}",
+                                         "PUBLIC_BASE_URL": f"http://127.0.0.1:{bot_port}"}, tmp / "bot-b.log", stack)
 
     print(f"generating {args.rounds} x {args.requests} + {args.warmup_requests} signed requests "
           f"from {args.senders} senders ...")
@@ -446,7 +465,7 @@ def benchmark(args: argparse.Namespace, stack: ExitStack) -> None:
 
     for name, server in servers.items():
         wait_ready(server)
-        check_bot(server) if name == "bot" else check_baseline(server, bot.sms_url)
+        check_bot(server, bot.sms_url) if name.startswith("bot") else check_baseline(server, bot.sms_url)
     print(f"bot on {bot.sms_url} (SQLite {database.name}, data/ loaded) answered a signed 'help' "
           f"correctly and refused a bad signature; baselines: "
           + ", ".join(f"{name} on {servers[name].sms_url}" for name in args.baselines))
@@ -467,6 +486,8 @@ def benchmark(args: argparse.Namespace, stack: ExitStack) -> None:
                   f"p99 {run.p99_ms:5.1f} ms  CPU {run.fields.get('cpu_ms', 0):.2f} ms/request  "
                   f"non-2xx {run.fields['non2xx']:.0f}")
     report({name: median_run(runs) for name, runs in results.items()}, args)
+    if "bot b" in results:
+        print(paired(results["bot b"], results["bot"]))
     if spy:
         _, errors = spy.communicate(timeout=60)
         if spy.returncode != 0 or not args.py_spy.exists():
