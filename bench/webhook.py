@@ -14,7 +14,8 @@ request its own MessageSid, thousands of different senders, a mix of texts. Befo
 signed request must get a 200 with the right <Message> from the bot and a badly signed one a 403,
 so the run cannot measure refusals. Then wrk warms each server up and times them in alternating
 rounds (bench/requests.lua), and the script prints requests/s, p50 and p99 latency, non-2xx and
-empty replies, and the ratio of the bot to each baseline against the targets.
+empty replies, and the ratio of the bot to each baseline against the targets. With
+``--compare-app``, a second bot app runs in the same rounds and is compared with the bot round by round.
 
 Exit status: 0 when the benchmark ran (targets met or not), 2 when it could not be set up,
 130 when interrupted. Servers are stopped and temporary files removed in every case.
