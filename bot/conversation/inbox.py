@@ -101,10 +101,8 @@ def _known(store: Store, sender: str | None, sid: str | None, window: int | None
         return Known(None, texting.SenderState(), 0)
     held = store.sender(sender, simulated)
     if held is None:
-        store.unknown_senders.failed("the database was not read")
         state = texting.SenderState(discreet=True)
     else:
-        store.unknown_senders.succeeded()
         state = texting.SenderState(held.language, held.opted_out, held.discreet)
     pending = store.pending.language(sender, simulated)
     if pending and pending != state.language:

@@ -31,8 +31,14 @@ class LiveSenders:
     """What a text needs to know of its sender and its MessageSid, from memory."""
 
     def sender(self, sender: str, simulated: bool = False) -> Remembered | None:
-        """The sender's state as this worker knows it; None when unknown (the database was not read)."""
-        return self.memory.state(sender, simulated)
+        """The sender's state as this worker knows it; None when unknown (the database was not read).
+        Unknown senders are logged once per outage: a sender held meanwhile says nothing of the database."""
+        held = self.memory.state(sender, simulated)
+        if held is None:
+            self.unknown_senders.failed("the database was not read")
+        elif self.memory.current:
+            self.unknown_senders.succeeded()
+        return held
 
     def answered(self, sid: str) -> dict | None:
         """The answer already given to a hashed MessageSid (this worker's pending ones first)."""

@@ -115,6 +115,34 @@ def test_unknown_senders_during_an_outage_are_logged_once_not_per_text(app_confi
     assert len(said) == 1
 
 
+def test_senders_held_during_an_outage_do_not_log_it_over_as_ended(app_config, caplog):
+    app = create_app(app_config)
+    client = app.test_client()
+    assert not plain(send(client, WATCHED, "QUIET"))  # held from now on: a discreet sender
+    app.extensions["store"].close()  # every database call now fails at once
+    for i in range(10):
+        assert not plain(send(client, WATCHED, "what is human trafficking"))
+        assert not plain(send(client, f"+1209555{i:04d}", "what is human trafficking"))
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sender state")]
+    assert len(said) == 1 and said[0].startswith("sender state unknown"), said
+
+
+def test_the_end_of_an_outage_is_logged_once_the_senders_are_read_again(app, caplog):
+    store, client = app.extensions["store"], app.test_client()
+    assert not plain(send(client, WATCHED, "QUIET"))
+    store.guard.trip("a test")  # open until its probe, a second from now, finds the database
+    for sender in (PLAIN, WATCHED, PLAIN):
+        assert not plain(send(client, sender, "what is human trafficking"))
+    deadline = time.monotonic() + 30
+    while store.guard.is_open:
+        assert time.monotonic() < deadline, "the breaker did not close"
+        time.sleep(0.05)
+    assert plain(send(client, PLAIN, "what is human trafficking"))
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sender state")]
+    assert len(said) == 2, said
+    assert said[0].startswith("sender state unknown") and said[1].startswith("sender state known again, after 2 ")
+
+
 def conflict() -> OperationalError:
     """The error PostgreSQL gives one of two deadlocked writers."""
     orig = type("DeadlockDetected", (Exception,), {"sqlstate": "40P01"})("deadlock detected")
