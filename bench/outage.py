@@ -174,5 +174,8 @@ def _parent(stat: Path) -> int:
 
 
 if __name__ == "__main__":
+    modes = {"freeze": freeze, "flood": flood, "soak": soak}
     mode = sys.argv[1] if len(sys.argv) > 1 else "freeze"
-    {"freeze": freeze, "flood": flood, "soak": soak}[mode](*map(int, sys.argv[2:]))
+    if mode not in modes or not all(arg.isdigit() for arg in sys.argv[2:]):
+        sys.exit("usage:\n" + __doc__.split("\n\n")[1])
+    modes[mode](*map(int, sys.argv[2:]))
