@@ -59,6 +59,8 @@ class Store(LiveTable, LiveSenders):
         self.owed = {}
         self.unknown_senders = RepeatedFailure(senders_log, "sender state unknown: answering discreetly",
                                                "sender state known")
+        self.unsaved_senders = RepeatedFailure(senders_log, "sender changes not saved: written when the database "
+                                               "is back", "sender changes saved")
         self.pending = Pending(self.sessions, app.config["WRITE_BATCH_SECONDS"], retention, self.guard,
                                self.memory.written)
         self.sender_seconds = app.config["SENDER_REFRESH_SECONDS"]
@@ -124,6 +126,7 @@ class Store(LiveTable, LiveSenders):
         """The database is back: write the spooled sender changes and what is pending."""
         with self.session() as session:
             self._replay_spool(session)
+        self.unsaved_senders.succeeded()
         self.pending.flush()
 
     def close(self) -> None:

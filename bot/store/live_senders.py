@@ -72,10 +72,11 @@ class LiveSenders:
         try:
             self.write(senders.save, sender, change, simulated)
         except SQLAlchemyError as exc:
-            log.warning("could not save sender state (%s); spooled until the database is back", type(exc).__name__)
+            self.unsaved_senders.failed(type(exc).__name__)
             if spooled is None:
                 self._owe(sender, simulated, change, why)
             return
+        self.unsaved_senders.succeeded()
         self.owed.pop((sender, simulated), None)
         if spooled is not None:
             try:

@@ -79,7 +79,8 @@ class Spool:
                 done.append(key)
             for key in done:
                 entries.pop(key, None)
-        log.info("wrote %d spooled sender change(s) to the database", len(done))
+        if done:
+            log.info("wrote %d spooled sender change(s) to the database", len(done))
         return len(done)
 
     def _reload(self) -> None:

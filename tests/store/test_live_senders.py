@@ -143,6 +143,25 @@ def test_the_end_of_an_outage_is_logged_once_the_senders_are_read_again(app, cap
     assert said[0].startswith("sender state unknown") and said[1].startswith("sender state known again, after 2 ")
 
 
+def test_sender_changes_during_an_outage_are_logged_once_and_hold_after_it(app, caplog):
+    store, client = app.extensions["store"], app.test_client()
+    stopped = [f"+1209555{i:04d}" for i in range(5)]
+    store.guard.trip("a test")  # open until its probe, a second from now, finds the database
+    for sender in stopped:
+        assert send(client, sender, "STOP") is None
+    deadline = time.monotonic() + 30
+    while store.guard.is_open:
+        assert time.monotonic() < deadline, "the breaker did not close"
+        time.sleep(0.05)
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sender changes")]
+    assert len(said) == 2, said
+    assert said[0].startswith("sender changes not saved") and said[1].startswith("sender changes saved again, after 5 ")
+    assert not store.spool.entries_now()  # written: from now on only the database tells another worker
+    other = create_app(app.config)
+    assert all(send(other.test_client(), sender, "help") is None for sender in stopped)
+    other.extensions["store"].close()
+
+
 def conflict() -> OperationalError:
     """The error PostgreSQL gives one of two deadlocked writers."""
     orig = type("DeadlockDetected", (Exception,), {"sqlstate": "40P01"})("deadlock detected")
