@@ -284,6 +284,14 @@ def wait_until_up(url: str, process: subprocess.Popen, name: str, seconds: float
         time.sleep(0.3)
 
 
+def wait_until_closed(breaker, seconds: float = 30) -> None:
+    """Return once ``breaker`` (``bot.store.breaker.Breaker``) has closed again; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while breaker.is_open:
+        assert time.monotonic() < deadline, "the breaker did not close"
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def gunicorn():
     """``gunicorn(env, config=None, log=None)``: serve ``bot:create_app()`` with 2 sync workers (or as a config

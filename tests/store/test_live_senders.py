@@ -11,7 +11,7 @@ from bot.store.breaker import Breaker, is_conflict
 from bot.store.models import utcnow
 from bot.store.pending import Pending
 from bot.store.sender_memory import Remembered, SenderMemory
-from conftest import parse_twiml, post_signed
+from conftest import parse_twiml, post_signed, wait_until_closed
 
 WATCHED, PLAIN, STOPPED = "+12095550101", "+12095550102", "+12095550103"
 
@@ -133,10 +133,7 @@ def test_the_end_of_an_outage_is_logged_once_the_senders_are_read_again(app, cap
     store.guard.trip("a test")  # open until its probe, a second from now, finds the database
     for sender in (PLAIN, WATCHED, PLAIN):
         assert not plain(send(client, sender, "what is human trafficking"))
-    deadline = time.monotonic() + 30
-    while store.guard.is_open:
-        assert time.monotonic() < deadline, "the breaker did not close"
-        time.sleep(0.05)
+    wait_until_closed(store.guard)
     assert plain(send(client, PLAIN, "what is human trafficking"))
     said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sender state")]
     assert len(said) == 2, said
@@ -149,10 +146,7 @@ def test_sender_changes_during_an_outage_are_logged_once_and_hold_after_it(app, 
     store.guard.trip("a test")  # open until its probe, a second from now, finds the database
     for sender in stopped:
         assert send(client, sender, "STOP") is None
-    deadline = time.monotonic() + 30
-    while store.guard.is_open:
-        assert time.monotonic() < deadline, "the breaker did not close"
-        time.sleep(0.05)
+    wait_until_closed(store.guard)
     said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sender changes")]
     assert len(said) == 2, said
     assert said[0].startswith("sender changes not saved") and said[1].startswith("sender changes saved again, after 5 ")

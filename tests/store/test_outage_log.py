@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from bot.store.breaker import Breaker
 from bot.store.models import UsageCount
 from bot.store.outage_log import RepeatedFailure
 from bot.store.pending import Pending
+from conftest import wait_until_closed
 
 
 def test_pending_counts_not_written_are_logged_once_per_outage(app, caplog):
@@ -29,10 +29,7 @@ def test_pending_counts_not_written_are_logged_once_per_outage(app, caplog):
         for _ in range(30):  # thirty rounds of the flush timer, one a second in production
             pending.count("topic", "HOTLINE")
         back.set()
-        deadline = time.monotonic() + 30
-        while guard.is_open:
-            assert time.monotonic() < deadline, "the breaker did not close"
-            time.sleep(0.05)
+        wait_until_closed(guard)
         pending.flush()
     said = [r.getMessage() for r in caplog.records if r.name == "bot.store.pending"]
     assert said == ["pending counts not written (DatabaseUnavailable); will retry (said again when it works)",
