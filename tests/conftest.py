@@ -284,12 +284,17 @@ def wait_until_up(url: str, process: subprocess.Popen, name: str, seconds: float
         time.sleep(0.3)
 
 
+def wait_until(condition, what: str, seconds: float = 30) -> None:
+    """Return once ``condition()`` is true; fail, saying ``what`` did not happen, after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
 def wait_until_closed(breaker, seconds: float = 30) -> None:
     """Return once ``breaker`` (``bot.store.breaker.Breaker``) has closed again; fail after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while breaker.is_open:
-        assert time.monotonic() < deadline, "the breaker did not close"
-        time.sleep(0.05)
+    wait_until(lambda: not breaker.is_open, "the breaker did not close", seconds)
 
 
 @pytest.fixture
