@@ -5,7 +5,7 @@ import re
 import time
 
 from bot import create_app
-from conftest import csrf_token, parse_twiml, post_signed
+from conftest import csrf_token, parse_twiml, post_signed, wait_until
 from test_console_resources import audit, save
 
 TEXT = "the blue heron left the pier at dawn"
@@ -60,10 +60,8 @@ def test_an_admin_teaches_and_every_worker_answers_alike(app, app_config, login)
     assert not sms(app, TEXT, "+12095550112").startswith("To report, call or text")  # nothing saved yet
     assert save(client, preview).status_code == 302
     assert sms(app, TEXT.upper() + "!", "+12095550113").startswith("To report, call or text")  # at once, here
-    deadline = time.monotonic() + 10
-    while not sms(other, TEXT, "+12095550114").startswith("To report, call or text"):
-        assert time.monotonic() < deadline, "the other worker never used the taught example"
-        time.sleep(0.2)
+    wait_until(lambda: sms(other, TEXT, "+12095550114").startswith("To report, call or text"),
+               "the other worker never used the taught example", seconds=10)
     [entry] = [e for e in audit(app) if e.target.startswith("examples.yaml")]
     assert entry.who == "admin@example.org" and entry.old is None and "REPORT" in entry.new
     other.extensions["store"].close()

@@ -13,7 +13,7 @@ from bot import create_app
 from bot.phones import display
 from bot.store.breaker import Breaker, DatabaseUnavailable
 from bot.table.load_reach import forbidden_in
-from conftest import parse_twiml, post_signed
+from conftest import parse_twiml, post_signed, wait_until
 
 def _texter(client, sender: str):
     """Send a signed text; the reply (None when empty) and how long it took."""
@@ -66,15 +66,14 @@ def test_frozen_postgres_every_text_answered_then_recovers(postgres, app_config)
     finally:
         postgres.thaw()
 
-    deadline = time.monotonic() + 30
-    while client.get("/healthz").status_code != 200:  # the probe finds it again by itself
-        assert time.monotonic() < deadline, "the bot did not find the database again"
-        time.sleep(0.5)
+    wait_until(lambda: client.get("/healthz").status_code == 200,  # the probe finds it again by itself
+               "the bot did not find the database again")
+    # then, on the probe's thread, the spooled STOP is written and forgotten
+    wait_until(lambda: json.loads(store.spool.path.read_text()) == {}, "the spooled STOP was not written")
     engine = create_engine(url)
-    with engine.connect() as connection:  # the spooled STOP was written
+    with engine.connect() as connection:
         assert connection.execute(sql("SELECT count(*) FROM sender WHERE opted_out")).scalar() == 1
     engine.dispose()
-    assert json.loads(store.spool.path.read_text()) == {}  # and forgotten
     reply, took = alice("shelter")
     assert reply is not None and took < 5
     assert not any(line in reply for line in delete)  # the outage's discreet default was never stored

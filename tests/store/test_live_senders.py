@@ -181,8 +181,8 @@ def test_a_deadlock_is_tried_again_not_taken_for_a_dead_database(app):
     pending.flush()
     assert len(tries) == 2 and not breaker.is_open and not pending.replies
     assert is_conflict(conflict()) and not is_conflict(OperationalError("SELECT 1", {}, Exception("gone")))
-    breaker.close()
     pending.close()
+    breaker.close()
 
 
 def test_memory_holds_only_senders_who_differ_from_a_new_one(app):

@@ -11,7 +11,7 @@ from bot.store import model_cache, snapshots
 from bot.table.files import read_table
 from bot.table.model import Example
 from bot.understanding.understander import fingerprint, training_data
-from conftest import DATA_DIR
+from conftest import DATA_DIR, wait_until
 
 
 def model_file(folder, key, age):
@@ -78,10 +78,8 @@ def test_each_change_of_the_examples_leaves_only_the_models_in_use(app_config, t
             taught = Example(f"the boss at farm {n} keeps our papers", "en", ("REPORT",))
             store.replace_table(replace(table, examples=table.examples + (taught,)))
             wanted = store.snapshot().wanted_key
-            deadline = time.monotonic() + 60
-            while store.snapshot().model_key != wanted or store.pruned_for != wanted:
-                assert time.monotonic() < deadline, "the background thread never trained and pruned"
-                time.sleep(0.1)
+            wait_until(lambda: store.snapshot().model_key == wanted and store.pruned_for == wanted,
+                       "the background thread never trained and pruned", seconds=60)
             served.append(wanted)
     finally:
         store.close()

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text as sql
 
 from bot.table.files import read_table
 from bot.table.load_reach import forbidden_in
-from conftest import AUTH_TOKEN, DATA_DIR, sign
+from conftest import AUTH_TOKEN, DATA_DIR, sign, wait_until
 
 pytestmark = pytest.mark.once  # it starts its own PostgreSQL server
 TABLE = read_table(DATA_DIR)
@@ -77,16 +77,16 @@ def test_choices_hold_on_both_workers_through_a_frozen_then_killed_database(post
             check(base, silent, discreet, rounds=3)
         finally:
             postgres.thaw() if outage == postgres.freeze else postgres.start()
-        deadline = time.monotonic() + 30
-        while requests.get(f"{base}/healthz", timeout=10).status_code != 200:
-            assert time.monotonic() < deadline, "the bot did not find the database again"
-            time.sleep(0.5)
+        wait_until(lambda: requests.get(f"{base}/healthz", timeout=10).status_code == 200,
+                   "the bot did not find the database again")
         check(base, silent, discreet)
 
-    time.sleep(HOLD_SECONDS)  # every spooled change written by now
     engine = create_engine(postgres.url)
-    with engine.connect() as connection:
-        opted_out = connection.execute(sql("SELECT count(*) FROM sender WHERE opted_out")).scalar()
-        discreet_rows = connection.execute(sql("SELECT count(*) FROM sender WHERE discreet")).scalar()
+
+    def stored() -> tuple[int, int]:
+        with engine.connect() as connection:
+            return (connection.execute(sql("SELECT count(*) FROM sender WHERE opted_out")).scalar(),
+                    connection.execute(sql("SELECT count(*) FROM sender WHERE discreet")).scalar())
+
+    wait_until(lambda: stored() == (3, 3), "the choices made during the outages were not all written", seconds=10)
     engine.dispose()
-    assert (opted_out, discreet_rows) == (3, 3)

@@ -37,6 +37,7 @@ def test_pending_counts_not_written_are_logged_once_per_outage(app, caplog):
     assert said[1].startswith("pending counts written again, after 30 failed tries in ")
     with store.session() as session:
         assert session.scalar(select(func.sum(UsageCount.count)).where(UsageCount.key == "HOTLINE")) == 30
+    pending.close()
     guard.close()
 
 

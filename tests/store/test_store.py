@@ -2,7 +2,6 @@
 import subprocess
 import sys
 import textwrap
-import time
 import uuid
 from dataclasses import replace
 
@@ -13,7 +12,7 @@ from bot import create_app
 from bot.store import get_store
 from bot.store.tables import table_version
 from bot.table.model import Example
-from conftest import parse_twiml, post_signed
+from conftest import parse_twiml, post_signed, wait_until
 
 START = textwrap.dedent("""
     import sys
@@ -116,10 +115,8 @@ def test_a_changed_table_is_trained_in_the_background_not_in_the_request(app_con
     waiting = store.snapshot()
     assert waiting.wanted_key != before.model_key and waiting.model_key == before.model_key  # not trained here
     assert set(waiting.understander.match(taught.text).topics) == {"REPORT", "HOTLINE"}  # the example, at once
-    deadline = time.monotonic() + 300
-    while store.snapshot().model_key != waiting.wanted_key:
-        assert time.monotonic() < deadline, "the background thread never trained the new model"
-        time.sleep(0.5)
+    wait_until(lambda: store.snapshot().model_key == waiting.wanted_key,
+               "the background thread never trained the new model", seconds=300)
     assert store.snapshot().understander.model is not before.understander.model
     store.close()
 
