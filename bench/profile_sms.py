@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         if openings.count:
             print(f"the bot's breaker opened {openings.count} time(s) during the run (a profiler can slow its "
                   "background work past the database deadline): part of the profile is the outage path")
-        app.extensions["store"].engine.dispose()
+        app.extensions["store"].close()  # its threads done before the database goes
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
