@@ -393,6 +393,10 @@ def report(runs: dict[str, Run], args: argparse.Namespace) -> None:
         errors = f["err_connect"] + f["err_read"] + f["err_write"] + f["err_timeout"]
         print(f"{name:12}{run.requests_per_s:>10.0f}{run.p50_ms:>9.1f}{run.p99_ms:>9.1f}{f['requests']:>10.0f}"
               f"{f['non2xx']:>9.0f}{f['nomessage']:>14.0f}{errors:>15.0f}{f['cpu_ms']:>12.2f}")
+    for name, run in runs.items():
+        kinds = {kind: run.fields[f"err_{kind}"] for kind in ("connect", "read", "write", "timeout")}
+        if any(kinds.values()):  # a stall past wrk's timeout, a worker that died, a full backlog: which one
+            print(f"{name} socket errors: " + ", ".join(f"{kind} {n:.0f}" for kind, n in kinds.items()))
     bot = runs["bot"]
     print()
     for name in args.baselines:
