@@ -380,6 +380,11 @@ def summarize_stacks(path: Path, top: int = 25) -> str:
     return "\n".join(f"{100 * n / total:5.1f}%  {frame}" for frame, n in rows)
 
 
+def socket_errors(run: Run) -> dict[str, float]:
+    """wrk's socket errors of a run by kind: connect, read, write, timeout."""
+    return {kind: run.fields[f"err_{kind}"] for kind in ("connect", "read", "write", "timeout")}
+
+
 def report(runs: dict[str, Run], args: argparse.Namespace) -> None:
     """Print every server's figures, the bot's ratio to each baseline and the targets."""
     print(f"\n{args.connections} connections, {args.threads} wrk threads, {args.workers} sync gunicorn workers "
@@ -390,11 +395,11 @@ def report(runs: dict[str, Run], args: argparse.Namespace) -> None:
           f"{'no <Message>':>14}{'socket errors':>15}{'CPU ms/req':>12}")
     for name, run in runs.items():
         f = run.fields
-        errors = f["err_connect"] + f["err_read"] + f["err_write"] + f["err_timeout"]
+        errors = sum(socket_errors(run).values())
         print(f"{name:12}{run.requests_per_s:>10.0f}{run.p50_ms:>9.1f}{run.p99_ms:>9.1f}{f['requests']:>10.0f}"
               f"{f['non2xx']:>9.0f}{f['nomessage']:>14.0f}{errors:>15.0f}{f['cpu_ms']:>12.2f}")
     for name, run in runs.items():
-        kinds = {kind: run.fields[f"err_{kind}"] for kind in ("connect", "read", "write", "timeout")}
+        kinds = socket_errors(run)
         if any(kinds.values()):  # a stall past wrk's timeout, a worker that died, a full backlog: which one
             print(f"{name} socket errors: " + ", ".join(f"{kind} {n:.0f}" for kind, n in kinds.items()))
     bot = runs["bot"]
